@@ -1,0 +1,56 @@
+import { useTranslation } from 'react-i18next';
+import { useApp } from '../store';
+import { CallPanel, IncomingCall } from './CallPanel';
+import { Dialer } from './Dialer';
+import { RegistrationStatus } from './RegistrationStatus';
+import { SettingsView } from './SettingsView';
+
+function Notices(): React.JSX.Element | null {
+  const { t } = useTranslation();
+  const notices = useApp((s) => s.host?.notices ?? []);
+  if (notices.length === 0) return null;
+  return (
+    <div className="notices">
+      {notices.map((n, i) => (
+        <p key={i} role="alert" className="notice" data-code={n.code}>
+          {t(`notices.${n.code}`, { message: n.message })}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+export function App(): React.JSX.Element {
+  const { t } = useTranslation();
+  const view = useApp((s) => s.view);
+  const setView = useApp((s) => s.setView);
+  const calls = useApp((s) => s.phone.calls);
+  const ringing = calls.filter((c) => c.direction === 'incoming' && c.state === 'ringing');
+  const active = calls.filter((c) => !(c.direction === 'incoming' && c.state === 'ringing'));
+  return (
+    <div className="app">
+      <header>
+        <h1>{t('app.title')}</h1>
+        <RegistrationStatus />
+        <nav aria-label={t('nav.main')}>
+          <button type="button" aria-current={view === 'dialer' ? 'page' : undefined} onClick={() => setView('dialer')}>
+            {t('nav.dialer')}
+          </button>
+          <button type="button" aria-current={view === 'settings' ? 'page' : undefined} onClick={() => setView('settings')}>
+            {t('nav.settings')}
+          </button>
+        </nav>
+      </header>
+      <Notices />
+      <main>
+        {ringing.map((c) => (
+          <IncomingCall key={c.id} call={c} />
+        ))}
+        {active.map((c) => (
+          <CallPanel key={c.id} call={c} />
+        ))}
+        {view === 'dialer' ? <Dialer /> : <SettingsView />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,166 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Language } from '../../../src/host-api';
+import type { FieldError } from '../../../src/result';
+import { useApp } from '../store';
+
+function errorFor(errors: FieldError[], prefix: string): FieldError | undefined {
+  return errors.find((e) => e.field === prefix || e.field.startsWith(`${prefix}[`) || e.field.startsWith(`${prefix}.`));
+}
+
+function Field(props: {
+  id: string;
+  label: string;
+  error: FieldError | undefined;
+  hint?: string;
+  children: (aria: { id: string; 'aria-invalid'?: boolean; 'aria-describedby'?: string }) => React.ReactNode;
+}): React.JSX.Element {
+  const { t } = useTranslation();
+  const describedBy = [props.error ? `${props.id}-error` : '', props.hint ? `${props.id}-hint` : ''].filter(Boolean).join(' ');
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      {props.children({ id: props.id, 'aria-invalid': props.error ? true : undefined, 'aria-describedby': describedBy || undefined })}
+      {props.hint && <small id={`${props.id}-hint`}>{props.hint}</small>}
+      {props.error && (
+        <small id={`${props.id}-error`} className="error">
+          {t(`errors.${props.error.code}`, { defaultValue: props.error.message })}
+        </small>
+      )}
+    </div>
+  );
+}
+
+function AccountForm(): React.JSX.Element {
+  const { t } = useTranslation();
+  const host = useApp((s) => s.host);
+  const { accountErrors, accountSaved, saveAccount } = useApp();
+  const account = host?.account;
+  const locked = host?.accountSource === 'provisioned';
+  const [gateways, setGateways] = useState(account?.gateways.join('\n') ?? '');
+  const [sipUri, setSipUri] = useState(account?.sipUri ?? '');
+  const [authUser, setAuthUser] = useState(account?.authUser ?? '');
+  const [displayName, setDisplayName] = useState(account?.displayName ?? '');
+  const [password, setPassword] = useState('');
+  const [ice, setIce] = useState(account?.iceServers.flatMap((s) => s.urls).join('\n') ?? '');
+  const lines = (v: string): string[] => v.split(/[\n,]+/).map((l) => l.trim()).filter(Boolean);
+
+  return (
+    <form
+      className="account-form"
+      aria-labelledby="account-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void saveAccount({
+          gateways: lines(gateways),
+          sipUri,
+          authUser,
+          displayName,
+          password,
+          iceServers: lines(ice).map((u) => ({ urls: [u] })),
+        }).then((ok) => ok && setPassword(''));
+      }}
+    >
+      <h3 id="account-title">{host?.account ? t('settings.account') : t('settings.firstRun')}</h3>
+      {locked && <p className="managed">{t('settings.provisioned')}</p>}
+      {accountErrors.length > 0 && (
+        <p role="alert" className="error">
+          {t('settings.errorsTitle')}
+        </p>
+      )}
+      {accountSaved && accountErrors.length === 0 && <p role="status">{t('settings.saved')}</p>}
+      <fieldset disabled={locked}>
+        <Field id="acc-gateways" label={t('settings.gateways')} error={errorFor(accountErrors, 'gateways')}>
+          {(a) => <textarea {...a} rows={2} value={gateways} onChange={(e) => setGateways(e.target.value)} />}
+        </Field>
+        <Field id="acc-sipuri" label={t('settings.sipUri')} error={errorFor(accountErrors, 'sipUri')}>
+          {(a) => <input {...a} type="text" autoComplete="username" value={sipUri} onChange={(e) => setSipUri(e.target.value)} />}
+        </Field>
+        <Field id="acc-authuser" label={t('settings.authUser')} error={errorFor(accountErrors, 'authUser')}>
+          {(a) => <input {...a} type="text" value={authUser} onChange={(e) => setAuthUser(e.target.value)} />}
+        </Field>
+        <Field id="acc-display" label={t('settings.displayName')} error={errorFor(accountErrors, 'displayName')}>
+          {(a) => <input {...a} type="text" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />}
+        </Field>
+        <Field
+          id="acc-password"
+          label={t('settings.password')}
+          error={errorFor(accountErrors, 'password')}
+          hint={host?.hasPassword ? t('settings.passwordKeep') : undefined}
+        >
+          {(a) => <input {...a} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
+        </Field>
+        <Field id="acc-ice" label={t('settings.iceServers')} error={errorFor(accountErrors, 'iceServers')}>
+          {(a) => <textarea {...a} rows={2} value={ice} onChange={(e) => setIce(e.target.value)} />}
+        </Field>
+        <button type="submit">{t('settings.save')}</button>
+      </fieldset>
+    </form>
+  );
+}
+
+function useAudioDevices(): MediaDeviceInfo[] {
+  const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
+  useEffect(() => {
+    const md = navigator.mediaDevices;
+    if (!md) return;
+    const load = (): void => void md.enumerateDevices().then(setDevices).catch(() => setDevices([]));
+    load();
+    md.addEventListener('devicechange', load);
+    return () => md.removeEventListener('devicechange', load);
+  }, []);
+  return devices;
+}
+
+function Preferences(): React.JSX.Element {
+  const { t } = useTranslation();
+  const prefs = useApp((s) => s.host?.preferences);
+  const setPreferences = useApp((s) => s.setPreferences);
+  const devices = useAudioDevices();
+  if (!prefs) return <></>;
+  const options = (kind: MediaDeviceKind): React.JSX.Element[] =>
+    devices
+      .filter((d) => d.kind === kind && d.deviceId && d.deviceId !== 'default')
+      .map((d, i) => (
+        <option key={d.deviceId} value={d.deviceId}>
+          {d.label || `${kind} ${i + 1}`}
+        </option>
+      ));
+  return (
+    <div className="preferences">
+      <div className="field">
+        <label htmlFor="pref-language">{t('settings.language')}</label>
+        <select id="pref-language" value={prefs.language} onChange={(e) => void setPreferences({ language: e.target.value as Language })}>
+          <option value="system">{t('settings.languageSystem')}</option>
+          <option value="en">English</option>
+          <option value="fr">Français</option>
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="pref-input">{t('settings.audioInput')}</label>
+        <select id="pref-input" value={prefs.audioInputId} onChange={(e) => void setPreferences({ audioInputId: e.target.value })}>
+          <option value="">{t('settings.defaultDevice')}</option>
+          {options('audioinput')}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="pref-output">{t('settings.audioOutput')}</label>
+        <select id="pref-output" value={prefs.audioOutputId} onChange={(e) => void setPreferences({ audioOutputId: e.target.value })}>
+          <option value="">{t('settings.defaultDevice')}</option>
+          {options('audiooutput')}
+        </select>
+      </div>
+    </div>
+  );
+}
+
+export function SettingsView(): React.JSX.Element {
+  const { t } = useTranslation();
+  return (
+    <section className="settings" aria-labelledby="settings-title">
+      <h2 id="settings-title">{t('settings.title')}</h2>
+      <AccountForm />
+      <Preferences />
+    </section>
+  );
+}

@@ -1,0 +1,155 @@
+/**
+ * The renderer's state: what the host told us, what the phone engine reports, and the dialer.
+ * Components render it and call its actions; only the actions talk to the host or the phone.
+ */
+import { create } from 'zustand';
+import type { AccountInput, HostState, Preferences } from '../../src/host-api';
+import type { FieldError } from '../../src/result';
+import { parseDialString } from '../../src/dial';
+import { Phone, type AudioStats, type PhoneSnapshot } from '../../src/sip/phone';
+import { getHost } from './host';
+import { playRemote, setOutputDevice, stopRemote } from './audio';
+import { changeLanguage, resolveLanguage } from './i18n';
+
+export type View = 'dialer' | 'settings';
+
+export interface AppState {
+  host: HostState | null;
+  phone: PhoneSnapshot;
+  stats: Record<string, AudioStats>;
+  dialInput: string;
+  dialError: string | null;
+  view: View;
+  accountErrors: FieldError[];
+  accountSaved: boolean;
+  setDialInput(v: string): void;
+  appendDigit(d: string): void;
+  backspace(): void;
+  setView(v: View): void;
+  dial(): void;
+  answer(id: string): void;
+  decline(id: string): void;
+  hangup(id: string): void;
+  toggleMute(id: string): void;
+  toggleHold(id: string): void;
+  sendDtmf(id: string, key: string): void;
+  saveAccount(input: AccountInput): Promise<boolean>;
+  setPreferences(patch: Partial<Preferences>): Promise<void>;
+}
+
+let phone: Phone | null = null;
+let statsLoop = false;
+
+export const useApp = create<AppState>((set, get) => ({
+  host: null,
+  phone: { registration: { status: 'unconfigured' }, calls: [] },
+  stats: {},
+  dialInput: '',
+  dialError: null,
+  view: 'dialer',
+  accountErrors: [],
+  accountSaved: false,
+
+  setDialInput: (v) => set({ dialInput: v, dialError: null }),
+  appendDigit: (d) => set((s) => ({ dialInput: s.dialInput + d, dialError: null })),
+  backspace: () => set((s) => ({ dialInput: s.dialInput.slice(0, -1), dialError: null })),
+  setView: (view) => set({ view }),
+
+  dial: () => {
+    const { dialInput } = get();
+    if (!phone) {
+      set({ dialError: 'notRegistered' });
+      return;
+    }
+    const target = parseDialString(dialInput, phone.sipDomain);
+    if (!target.ok) {
+      set({ dialError: target.message });
+      return;
+    }
+    try {
+      phone.call(target.uri);
+      set({ dialError: null });
+    } catch (err) {
+      set({ dialError: err instanceof Error ? err.message : String(err) });
+    }
+  },
+  answer: (id) => void phone?.answer(id),
+  decline: (id) => void phone?.decline(id),
+  hangup: (id) => void phone?.hangup(id),
+  toggleMute: (id) => {
+    const call = get().phone.calls.find((c) => c.id === id);
+    if (call) phone?.setMute(id, !call.muted);
+  },
+  toggleHold: (id) => {
+    const call = get().phone.calls.find((c) => c.id === id);
+    if (call) void phone?.setHold(id, !call.held).catch(() => undefined);
+  },
+  sendDtmf: (id, key) => phone?.sendDtmf(id, key),
+
+  saveAccount: async (input) => {
+    const result = await getHost().saveAccount(input);
+    if (!result.ok) {
+      set({ accountErrors: result.errors, accountSaved: false });
+      return false;
+    }
+    set({ host: result.state, accountErrors: [], accountSaved: true });
+    await restartPhone(result.state);
+    return true;
+  },
+  setPreferences: async (patch) => {
+    const state = await getHost().setPreferences(patch);
+    set({ host: state });
+    if (patch.language) await changeLanguage(resolveLanguage(state.preferences.language, state.systemLocale));
+    if (patch.audioOutputId !== undefined) setOutputDevice(state.preferences.audioOutputId);
+  },
+}));
+
+async function restartPhone(state: HostState): Promise<void> {
+  if (phone) await phone.stop();
+  phone = null;
+  if (!state.account) return;
+  const password = (await getHost().getPassword()) ?? '';
+  phone = new Phone({
+    account: { ...state.account, password },
+    audioInputId: () => useApp.getState().host?.preferences.audioInputId ?? '',
+    onRemoteStream: (id, stream) => playRemote(id, stream, useApp.getState().host?.preferences.audioOutputId ?? ''),
+    onChange: (snapshot) => {
+      const before = useApp.getState().phone.calls.map((c) => c.id);
+      for (const id of before) if (!snapshot.calls.some((c) => c.id === id)) stopRemote(id);
+      useApp.setState({ phone: snapshot });
+    },
+  });
+  await phone.start();
+}
+
+async function pollStats(): Promise<void> {
+  if (!phone) return;
+  const stats: Record<string, AudioStats> = {};
+  for (const call of useApp.getState().phone.calls) {
+    if (call.state !== 'established') continue;
+    const s = await phone.audioStats(call.id).catch(() => null);
+    if (s) stats[call.id] = s;
+  }
+  useApp.setState({ stats });
+}
+
+/** Polls call stats: fast just after answer, so "audio flowing" shows promptly, then every second. */
+function startStatsLoop(): void {
+  if (statsLoop) return;
+  statsLoop = true;
+  const tick = (): void => {
+    void pollStats().finally(() => {
+      const now = Date.now();
+      const fresh = useApp.getState().phone.calls.some((c) => c.state !== 'ended' && (!c.answeredAt || now - c.answeredAt < 5000));
+      setTimeout(tick, fresh ? 100 : 1000);
+    });
+  };
+  tick();
+}
+
+export async function startApp(state: HostState): Promise<void> {
+  useApp.setState({ host: state, view: state.account ? 'dialer' : 'settings' });
+  startStatsLoop();
+  window.addEventListener('online', () => phone?.reconnectNow());
+  await restartPhone(state);
+}

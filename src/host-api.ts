@@ -1,0 +1,99 @@
+/**
+ * The one typed API between the renderer and the host (Electron main, or the Node web host).
+ * Both hosts implement `HostApi`; the renderer sees only this. Inputs arriving over IPC or HTTP
+ * are untrusted and are checked by `checkHostCall` before any service runs.
+ */
+import type { Account } from './account';
+import type { FieldError } from './result';
+
+export type Language = 'system' | 'fr' | 'en';
+
+export interface Preferences {
+  language: Language;
+  /** MediaDeviceInfo.deviceId, or '' for the system default. */
+  audioInputId: string;
+  audioOutputId: string;
+  doNotDisturb: boolean;
+}
+
+export interface HostState {
+  mode: 'electron' | 'web';
+  /** The OS language (e.g. `fr-FR`), used when preferences.language is `system`. */
+  systemLocale: string;
+  account: Account | null;
+  /** Where the account came from; a provisioned account is read-only in the UI. */
+  accountSource: 'none' | 'user' | 'provisioned';
+  hasPassword: boolean;
+  preferences: Preferences;
+  /** Problems found while loading settings or the provisioning file, shown to the user. */
+  notices: HostNotice[];
+}
+
+export interface HostNotice {
+  code: 'provisioningInvalid' | 'provisioningUnreadable' | 'settingsRecovered';
+  message: string;
+  errors?: FieldError[];
+}
+
+export interface AccountInput {
+  gateways: string[];
+  sipUri: string;
+  authUser: string;
+  displayName: string;
+  /** Empty keeps the stored password. */
+  password: string;
+  iceServers: Account['iceServers'];
+}
+
+export type SaveResult = { ok: true; state: HostState } | { ok: false; errors: FieldError[] };
+
+export interface HostApi {
+  getState(): Promise<HostState>;
+  /** The SIP password, handed to sip.js for digest authentication. */
+  getPassword(): Promise<string | null>;
+  saveAccount(input: AccountInput): Promise<SaveResult>;
+  setPreferences(patch: Partial<Preferences>): Promise<HostState>;
+}
+
+export type HostMethod = keyof HostApi;
+export const HOST_METHODS: readonly HostMethod[] = ['getState', 'getPassword', 'saveAccount', 'setPreferences'];
+
+export const DEFAULT_PREFERENCES: Preferences = {
+  language: 'system',
+  audioInputId: '',
+  audioOutputId: '',
+  doNotDisturb: false,
+};
+
+export class HostCallError extends Error {}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Checks the shape of an untrusted call; the services check the meaning. */
+export function checkHostCall(method: unknown, args: unknown): { method: HostMethod; args: unknown[] } {
+  if (typeof method !== 'string' || !(HOST_METHODS as readonly string[]).includes(method)) {
+    throw new HostCallError(`unknown host method ${JSON.stringify(method)}`);
+  }
+  if (!Array.isArray(args)) throw new HostCallError('arguments must be a list');
+  const m = method as HostMethod;
+  const arity: Record<HostMethod, number> = { getState: 0, getPassword: 0, saveAccount: 1, setPreferences: 1 };
+  if (args.length !== arity[m]) throw new HostCallError(`${m} takes ${arity[m]} argument(s)`);
+  if (m === 'saveAccount' && !isRecord(args[0])) throw new HostCallError('saveAccount takes an object');
+  if (m === 'setPreferences') {
+    const patch = args[0];
+    if (!isRecord(patch)) throw new HostCallError('setPreferences takes an object');
+    for (const [k, v] of Object.entries(patch)) {
+      if (k === 'language' && v !== 'system' && v !== 'fr' && v !== 'en') throw new HostCallError('bad language');
+      else if ((k === 'audioInputId' || k === 'audioOutputId') && (typeof v !== 'string' || v.length > 512))
+        throw new HostCallError(`bad ${k}`);
+      else if (k === 'doNotDisturb' && typeof v !== 'boolean') throw new HostCallError('bad doNotDisturb');
+      else if (!(k in DEFAULT_PREFERENCES)) throw new HostCallError(`unknown preference ${k}`);
+    }
+  }
+  return { method: m, args };
+}
+
+/** IPC channel used by the Electron preload; the web bridge uses POST /api/<method>. */
+export const HOST_IPC_CHANNEL = 'host:call';

@@ -1,0 +1,466 @@
+/**
+ * The phone engine on sip.js: registration with failover across gateways, outgoing and incoming
+ * calls, mute, hold, DTMF. It owns no UI; it publishes plain snapshots (`PhoneSnapshot`) that a
+ * store renders. WebRTC itself is reached only through sip.js's session description handler.
+ */
+import {
+  Invitation,
+  Inviter,
+  Registerer,
+  RegistererState,
+  type Session,
+  SessionState,
+  UserAgent,
+  type UserAgentOptions,
+} from 'sip.js';
+import type { IncomingResponse } from 'sip.js/lib/core';
+import { SessionDescriptionHandler, type SessionDescriptionHandlerOptions } from 'sip.js/lib/platform/web';
+import type { AccountWithPassword } from '../account';
+
+export type RegistrationFailure = 'wrongCredentials' | 'forbidden' | 'gatewayUnreachable' | 'rejected' | 'noAccount';
+
+export type RegistrationState =
+  | { status: 'unconfigured' }
+  | { status: 'connecting'; gateway: string }
+  | { status: 'registering'; gateway: string }
+  | { status: 'registered'; gateway: string }
+  | { status: 'failed'; reason: RegistrationFailure; detail: string; gateway?: string; retryInMs?: number };
+
+export type CallState = 'dialing' | 'ringing' | 'progress' | 'established' | 'ended';
+
+export interface CallSnapshot {
+  id: string;
+  direction: 'outgoing' | 'incoming';
+  remoteUri: string;
+  remoteName: string;
+  state: CallState;
+  muted: boolean;
+  held: boolean;
+  /** A hold/resume re-INVITE is under way. */
+  holdPending: boolean;
+  startedAt: number;
+  answeredAt?: number;
+  endedAt?: number;
+  /** SIP status or reason shown when the call ends without being answered. */
+  endReason?: string;
+}
+
+export interface PhoneSnapshot {
+  registration: RegistrationState;
+  calls: CallSnapshot[];
+}
+
+export interface AudioStats {
+  packetsSent: number;
+  packetsReceived: number;
+  bytesSent: number;
+  bytesReceived: number;
+  /** Level of the received audio, 0..1, from the inbound RTP stats. */
+  audioLevel: number;
+}
+
+export interface PhoneOptions {
+  account: AccountWithPassword;
+  /** Called with the remote stream of a call, to be played by the UI's audio element. */
+  onRemoteStream?: (callId: string, stream: MediaStream) => void;
+  onChange: (snapshot: PhoneSnapshot) => void;
+  /** Microphone choice; '' for the default device. */
+  audioInputId?: () => string;
+  /** Normal calls must not wait sip.js's default 5 s on an unreachable STUN server. */
+  iceGatheringTimeoutMs?: number;
+  userAgentString?: string;
+}
+
+interface ManagedCall {
+  snapshot: CallSnapshot;
+  session: Session;
+}
+
+const RECONNECT_DELAYS_MS = [1000, 2000, 4000, 8000, 15000, 30000];
+
+export class Phone {
+  private ua: UserAgent | undefined;
+  private registerer: Registerer | undefined;
+  private registration: RegistrationState = { status: 'unconfigured' };
+  private readonly calls = new Map<string, ManagedCall>();
+  private gatewayIndex = 0;
+  private attempt = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+  private authFailed = false;
+  private nextId = 1;
+
+  constructor(private readonly opts: PhoneOptions) {}
+
+  get snapshot(): PhoneSnapshot {
+    return { registration: this.registration, calls: [...this.calls.values()].map((c) => ({ ...c.snapshot })) };
+  }
+
+  private emit(): void {
+    this.opts.onChange(this.snapshot);
+  }
+
+  private setRegistration(r: RegistrationState): void {
+    this.registration = r;
+    this.emit();
+  }
+
+  private get domain(): string {
+    return UserAgent.makeURI(this.opts.account.sipUri)?.host ?? '';
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.connect();
+  }
+
+  /** Connects to the current gateway; on failure moves on to the next one, then backs off. */
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const { account } = this.opts;
+    const gateway = account.gateways[this.gatewayIndex % account.gateways.length] ?? '';
+    const uri = UserAgent.makeURI(account.sipUri);
+    if (!uri || !gateway) {
+      this.setRegistration({ status: 'failed', reason: 'noAccount', detail: 'The account is incomplete.' });
+      return;
+    }
+    await this.teardownUserAgent();
+    this.authFailed = false;
+    this.setRegistration({ status: 'connecting', gateway });
+    const options: UserAgentOptions = {
+      uri,
+      transportOptions: { server: gateway, connectionTimeout: 5, keepAliveInterval: 25 },
+      authorizationUsername: account.authUser,
+      authorizationPassword: account.password,
+      displayName: account.displayName || undefined,
+      userAgentString: this.opts.userAgentString ?? 'SecoursSoftphone/0.1',
+      logBuiltinEnabled: false,
+      logLevel: 'error',
+      noAnswerTimeout: 120,
+      sessionDescriptionHandlerFactoryOptions: {
+        // Only the account's ICE servers: never sip.js's public default STUN server.
+        peerConnectionConfiguration: { iceServers: account.iceServers.map((s) => ({ ...s })) },
+        iceGatheringTimeout: this.opts.iceGatheringTimeoutMs ?? 1000,
+      },
+      delegate: {
+        onInvite: (invitation) => this.onInvite(invitation),
+        onDisconnect: (error) => {
+          if (this.stopped) return;
+          this.setRegistration({
+            status: 'failed',
+            reason: 'gatewayUnreachable',
+            detail: error?.message || 'The connection to the gateway was lost.',
+            gateway,
+          });
+          this.scheduleReconnect();
+        },
+      },
+    };
+    const ua = new UserAgent(options);
+    this.ua = ua;
+    try {
+      await ua.start();
+    } catch (err) {
+      if (this.ua !== ua) return;
+      this.setRegistration({
+        status: 'failed',
+        reason: 'gatewayUnreachable',
+        detail: gateway.startsWith('wss:')
+          ? `Cannot reach ${gateway} (network down, gateway stopped, or its TLS certificate is not trusted).`
+          : `Cannot reach ${gateway}.`,
+        gateway,
+      });
+      void err;
+      this.scheduleReconnect();
+      return;
+    }
+    if (this.ua !== ua) return;
+    this.attempt = 0;
+    await this.register(ua, gateway);
+  }
+
+  private async register(ua: UserAgent, gateway: string): Promise<void> {
+    this.setRegistration({ status: 'registering', gateway });
+    const registerer = new Registerer(ua, { expires: 300, refreshFrequency: 90 });
+    this.registerer = registerer;
+    registerer.stateChange.addListener((state) => {
+      if (this.registerer !== registerer) return;
+      if (state === RegistererState.Registered) this.setRegistration({ status: 'registered', gateway });
+    });
+    const onReject = (response: IncomingResponse): void => {
+      const code = response.message.statusCode ?? 0;
+      const phrase = response.message.reasonPhrase ?? '';
+      if (code === 401 || code === 407) {
+        this.authFailed = true;
+        this.setRegistration({ status: 'failed', reason: 'wrongCredentials', detail: 'The gateway refused the user name or password.', gateway });
+      } else if (code === 403) {
+        this.authFailed = true;
+        this.setRegistration({ status: 'failed', reason: 'forbidden', detail: `The gateway refused this account (${code} ${phrase}).`, gateway });
+      } else {
+        this.setRegistration({ status: 'failed', reason: 'rejected', detail: `The gateway answered ${code} ${phrase}.`, gateway });
+        this.scheduleReconnect();
+      }
+    };
+    try {
+      await registerer.register({ requestDelegate: { onReject } });
+    } catch (err) {
+      this.setRegistration({ status: 'failed', reason: 'rejected', detail: String(err), gateway });
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.authFailed || this.reconnectTimer) return;
+    const { gateways } = this.opts.account;
+    // Try each other gateway at once before backing off.
+    const cycled = this.attempt % gateways.length === gateways.length - 1;
+    const delay = cycled ? RECONNECT_DELAYS_MS[Math.min(Math.floor(this.attempt / gateways.length), RECONNECT_DELAYS_MS.length - 1)] ?? 30000 : 0;
+    this.attempt += 1;
+    this.gatewayIndex = (this.gatewayIndex + 1) % gateways.length;
+    if (this.registration.status === 'failed') {
+      this.registration = { ...this.registration, retryInMs: delay };
+      this.emit();
+    }
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.connect();
+    }, delay);
+  }
+
+  /** The network came back (or changed): reconnect now rather than wait for the back-off. */
+  reconnectNow(): void {
+    if (this.stopped || this.registration.status === 'registered') return;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    void this.connect();
+  }
+
+  private async teardownUserAgent(): Promise<void> {
+    const ua = this.ua;
+    const registerer = this.registerer;
+    this.ua = undefined;
+    this.registerer = undefined;
+    if (registerer && registerer.state === RegistererState.Registered) {
+      await registerer.unregister().catch(() => undefined);
+    }
+    if (ua) await ua.stop().catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    for (const id of [...this.calls.keys()]) await this.hangup(id).catch(() => undefined);
+    await this.teardownUserAgent();
+    this.setRegistration({ status: 'unconfigured' });
+  }
+
+  private mediaOptions(): SessionDescriptionHandlerOptions {
+    const id = this.opts.audioInputId?.() ?? '';
+    return { constraints: { audio: id ? { deviceId: { exact: id } } : true, video: false } };
+  }
+
+  private track(session: Session, direction: 'outgoing' | 'incoming', remoteUri: string, remoteName: string): ManagedCall {
+    const id = `call-${this.nextId++}`;
+    const call: ManagedCall = {
+      session,
+      snapshot: {
+        id,
+        direction,
+        remoteUri,
+        remoteName,
+        state: direction === 'incoming' ? 'ringing' : 'dialing',
+        muted: false,
+        held: false,
+        holdPending: false,
+        startedAt: Date.now(),
+      },
+    };
+    this.calls.set(id, call);
+    session.stateChange.addListener((state) => {
+      if (state === SessionState.Established) {
+        call.snapshot.state = 'established';
+        call.snapshot.answeredAt = Date.now();
+        this.attachRemoteMedia(call);
+      } else if (state === SessionState.Terminated) {
+        call.snapshot.state = 'ended';
+        call.snapshot.endedAt = Date.now();
+        // Keep ended calls briefly so the UI can say how they ended.
+        setTimeout(() => {
+          this.calls.delete(id);
+          this.emit();
+        }, 1500);
+      }
+      this.emit();
+    });
+    this.emit();
+    return call;
+  }
+
+  private attachRemoteMedia(call: ManagedCall): void {
+    const sdh = call.session.sessionDescriptionHandler;
+    if (sdh instanceof SessionDescriptionHandler && sdh.remoteMediaStream) {
+      this.opts.onRemoteStream?.(call.snapshot.id, sdh.remoteMediaStream);
+    }
+  }
+
+  /** Places a call to a SIP URI. Returns the call id. */
+  call(targetUri: string, extraHeaders: string[] = []): string {
+    const ua = this.ua;
+    const target = UserAgent.makeURI(targetUri);
+    if (!target) throw new Error(`Not a valid SIP address: ${targetUri}`);
+    if (!ua) throw new Error('Not connected to a gateway.');
+    const inviter = new Inviter(ua, target, {
+      extraHeaders,
+      sessionDescriptionHandlerOptions: this.mediaOptions(),
+    });
+    const call = this.track(inviter, 'outgoing', target.toString(), target.user ?? target.toString());
+    inviter
+      .invite({
+        requestDelegate: {
+          onProgress: (response) => {
+            if ((response.message.statusCode ?? 0) >= 180 && call.snapshot.state === 'dialing') {
+              call.snapshot.state = 'progress';
+              this.emit();
+            }
+          },
+          onReject: (response) => {
+            call.snapshot.endReason = `${response.message.statusCode} ${response.message.reasonPhrase}`;
+            this.emit();
+          },
+        },
+      })
+      .catch((err: unknown) => {
+        call.snapshot.endReason = err instanceof Error ? err.message : String(err);
+        call.snapshot.state = 'ended';
+        this.emit();
+      });
+    return call.snapshot.id;
+  }
+
+  private onInvite(invitation: Invitation): void {
+    const remote = invitation.remoteIdentity;
+    this.track(invitation, 'incoming', remote.uri.toString(), remote.displayName || remote.uri.user || remote.uri.toString());
+  }
+
+  private get(id: string): ManagedCall {
+    const c = this.calls.get(id);
+    if (!c) throw new Error(`No call ${id}`);
+    return c;
+  }
+
+  async answer(id: string): Promise<void> {
+    const { session } = this.get(id);
+    if (session instanceof Invitation) await session.accept({ sessionDescriptionHandlerOptions: this.mediaOptions() });
+  }
+
+  async decline(id: string): Promise<void> {
+    const { session } = this.get(id);
+    if (session instanceof Invitation && session.state === SessionState.Initial) await session.reject({ statusCode: 603 });
+  }
+
+  async hangup(id: string): Promise<void> {
+    const { session } = this.get(id);
+    switch (session.state) {
+      case SessionState.Initial:
+      case SessionState.Establishing:
+        if (session instanceof Inviter) await session.cancel();
+        else if (session instanceof Invitation) await session.reject({ statusCode: 486 });
+        break;
+      case SessionState.Established:
+        await session.bye();
+        break;
+      default:
+        break;
+    }
+  }
+
+  setMute(id: string, muted: boolean): void {
+    const call = this.get(id);
+    call.snapshot.muted = muted;
+    this.enableSenders(call, !muted && !call.snapshot.held);
+    this.emit();
+  }
+
+  private enableSenders(call: ManagedCall, enabled: boolean): void {
+    const pc = this.peerConnection(call.snapshot.id);
+    pc?.getSenders().forEach((s) => {
+      if (s.track) s.track.enabled = enabled;
+    });
+  }
+
+  async setHold(id: string, held: boolean): Promise<void> {
+    const call = this.get(id);
+    const { session } = call;
+    if (session.state !== SessionState.Established || call.snapshot.held === held || call.snapshot.holdPending) return;
+    call.snapshot.holdPending = true;
+    this.emit();
+    session.sessionDescriptionHandlerOptionsReInvite = { ...session.sessionDescriptionHandlerOptionsReInvite, hold: held } as SessionDescriptionHandlerOptions;
+    await new Promise<void>((resolve, reject) => {
+      session
+        .invite({
+          requestDelegate: {
+            onAccept: () => {
+              call.snapshot.held = held;
+              call.snapshot.holdPending = false;
+              this.enableSenders(call, !held && !call.snapshot.muted);
+              this.emit();
+              resolve();
+            },
+            onReject: (response) => {
+              call.snapshot.holdPending = false;
+              this.emit();
+              reject(new Error(`Hold refused: ${response.message.statusCode} ${response.message.reasonPhrase}`));
+            },
+          },
+        })
+        .catch((err: unknown) => {
+          call.snapshot.holdPending = false;
+          this.emit();
+          reject(err instanceof Error ? err : new Error(String(err)));
+        });
+    });
+  }
+
+  /** RFC 4733 telephone-events in the media; SIP INFO where the far end did not offer them. */
+  sendDtmf(id: string, tone: string): void {
+    if (!/^[0-9A-D*#]$/.test(tone)) throw new Error(`Not a DTMF key: ${tone}`);
+    const { session } = this.get(id);
+    if (session.state !== SessionState.Established) return;
+    const sdh = session.sessionDescriptionHandler;
+    if (sdh instanceof SessionDescriptionHandler && sdh.sendDtmf(tone, { duration: 120, interToneGap: 70 })) return;
+    void session.info({
+      requestOptions: {
+        body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${tone}\r\nDuration=120` },
+      },
+    });
+  }
+
+  peerConnection(id: string): RTCPeerConnection | undefined {
+    const sdh = this.calls.get(id)?.session.sessionDescriptionHandler;
+    return sdh instanceof SessionDescriptionHandler ? sdh.peerConnection : undefined;
+  }
+
+  /** Packet counters of the call's audio, from the peer connection's stats. */
+  async audioStats(id: string): Promise<AudioStats | null> {
+    const pc = this.peerConnection(id);
+    if (!pc) return null;
+    const stats: AudioStats = { packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0, audioLevel: 0 };
+    const report = await pc.getStats();
+    report.forEach((s: Record<string, unknown>) => {
+      if (s.kind !== 'audio' && s.mediaType !== 'audio') return;
+      if (s.type === 'outbound-rtp') {
+        stats.packetsSent += Number(s.packetsSent ?? 0);
+        stats.bytesSent += Number(s.bytesSent ?? 0);
+      } else if (s.type === 'inbound-rtp') {
+        stats.packetsReceived += Number(s.packetsReceived ?? 0);
+        stats.bytesReceived += Number(s.bytesReceived ?? 0);
+        stats.audioLevel = Math.max(stats.audioLevel, Number(s.audioLevel ?? 0));
+      }
+    });
+    return stats;
+  }
+
+  get sipDomain(): string {
+    return this.domain;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Playwright fixtures: one real gateway per worker, and a real web-mode host process per test
+ * with its own data directory and provisioning file.
+ */
+import { test as base, expect, type Page } from '@playwright/test';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startGateway, type Gateway } from '../gateway/harness';
+
+export interface WebHost {
+  url: string;
+  dataDir: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface HostOptions {
+  /** The provisioning file's contents; null for none. */
+  provisioning?: Record<string, unknown> | null;
+  dataDir?: string;
+}
+
+export async function launchWebHost(opts: { dataDir: string; provisioningPath?: string }): Promise<WebHost> {
+  const args = ['--import', 'tsx', 'main/web/cli.ts', '--port', '0', '--data-dir', opts.dataDir];
+  if (opts.provisioningPath) args.push('--provisioning', opts.provisioningPath);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'en_US.UTF-8' } });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`web host did not start: ${stderr}`)), 20_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /SOFTPHONE_WEB_URL=(\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1] as string);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`web host exited ${code}: ${stderr}`));
+    });
+  });
+  return {
+    url,
+    dataDir: opts.dataDir,
+    process: child,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+export function accountFor(gw: Gateway, user = 'alice', password?: string): Record<string, unknown> {
+  const u = gw.users.find((x) => x.user === user);
+  return {
+    gateways: [gw.wsUrl],
+    sipUri: `sip:${user}@${gw.domain}`,
+    authUser: user,
+    displayName: user === 'alice' ? 'Alice Martin' : user,
+    password: password ?? u?.password ?? '',
+    iceServers: [],
+  };
+}
+
+type Fixtures = {
+  hostOptions: HostOptions;
+  webHost: WebHost;
+  app: Page;
+};
+
+export const test = base.extend<Fixtures, { gateway: Gateway }>({
+  gateway: [
+    async ({}, use) => {
+      const gw = await startGateway({ log: process.env.GATEWAY_LOG ? (l) => console.log(l) : undefined });
+      await use(gw);
+      await gw.stop();
+    },
+    { scope: 'worker', timeout: 60_000 },
+  ],
+  hostOptions: [{}, { option: true }],
+  webHost: async ({ gateway, hostOptions }, use) => {
+    const dataDir = hostOptions.dataDir ?? mkdtempSync(join(tmpdir(), 'softphone-data-'));
+    const provisioning =
+      hostOptions.provisioning === undefined ? { version: 1, account: accountFor(gateway) } : hostOptions.provisioning;
+    let provisioningPath: string | undefined;
+    if (provisioning) {
+      provisioningPath = join(dataDir, 'provisioning.json');
+      writeFileSync(provisioningPath, JSON.stringify(provisioning, null, 2));
+    }
+    const host = await launchWebHost({ dataDir, provisioningPath });
+    await use(host);
+    await host.stop();
+  },
+  app: async ({ page, webHost }, use) => {
+    await page.goto(webHost.url);
+    await use(page);
+  },
+});
+
+export { expect };
+
+export async function expectRegistered(page: Page): Promise<void> {
+  await expect(page.getByTestId('registration')).toHaveAttribute('data-status', 'registered', { timeout: 20_000 });
+}
+
+/** Waits until the call's getStats() counters show packets both sent and received. */
+export async function expectAudioBothWays(page: Page, minPackets = 25): Promise<void> {
+  const stats = page.getByTestId('audio-stats').first();
+  await expect
+    .poll(async () => Number(await stats.getAttribute('data-packets-received')), { timeout: 15_000 })
+    .toBeGreaterThan(minPackets);
+  await expect
+    .poll(async () => Number(await stats.getAttribute('data-packets-sent')), { timeout: 15_000 })
+    .toBeGreaterThan(minPackets);
+}
+
+/** RMS amplitude of a WAV file, measured by sox (0 = silence). */
+export function wavRms(file: string): number {
+  // `sox … stat` reports on stderr.
+  const r = spawnSync('sox', [file, '-n', 'stat'], { encoding: 'utf8' });
+  return parseRms(`${r.stdout}${r.stderr}`);
+}
+
+export function parseRms(text: string): number {
+  const m = /RMS\s+amplitude:\s+([0-9.]+)/.exec(text);
+  return m ? Number(m[1]) : 0;
+}

@@ -1,0 +1,339 @@
+/**
+ * Starts the real test gateway on 127.0.0.1: rtpengine (media), Kamailio (WebSocket registrar,
+ * digest auth, routing) and baresip (the far end: auto-answers, plays a tone, records what it
+ * hears, reports events over ctrl_tcp). Used by the e2e tests, the benches and `npm run gateway`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdirSync, readFileSync, writeFileSync, mkdtempSync, existsSync, readdirSync } from 'node:fs';
+import { createServer, connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+export interface TestUser {
+  user: string;
+  password: string;
+}
+
+export interface GatewayOptions {
+  /** Fixed ports for `npm run gateway`; tests take free ones. */
+  sipPort?: number;
+  wsPort?: number;
+  runDir?: string;
+  users?: TestUser[];
+  /** Kamailio debug level (2 = info, shows each request). */
+  debug?: number;
+  log?: (line: string) => void;
+}
+
+export const DOMAIN = '127.0.0.1';
+export const FAR_END_EXTENSION = '1000';
+export const DEFAULT_USERS: TestUser[] = [
+  { user: 'alice', password: 'alice-secret' },
+  { user: 'bob', password: 'bob-secret' },
+];
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A UDP port free for both UDP and TCP use. */
+async function freeUdpPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = createSocket('udp4');
+      s.once('error', () => resolve(false));
+      s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (ok) return port;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | null>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe().catch(() => null);
+    if (v !== null) return v;
+    if (Date.now() > deadline) throw new Error(`gateway: timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** rtpengine's ng protocol over UDP: bencoded dictionaries behind a cookie. */
+async function rtpenginePing(port: number): Promise<boolean | null> {
+  return new Promise((resolve) => {
+    const s = createSocket('udp4');
+    const timer = setTimeout(() => { s.close(); resolve(null); }, 300);
+    s.on('message', (msg) => {
+      clearTimeout(timer);
+      s.close();
+      resolve(msg.toString().includes('pong') ? true : null);
+    });
+    s.send('ping1 d7:command4:pinge', port, '127.0.0.1');
+  });
+}
+
+async function tcpOpen(port: number): Promise<boolean | null> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(null));
+  });
+}
+
+/** Sends one SIP OPTIONS over UDP and returns the status line of the answer. */
+export async function sipOptions(port: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const s = createSocket('udp4');
+    const timer = setTimeout(() => { s.close(); resolve(null); }, 300);
+    s.on('message', (msg) => { clearTimeout(timer); s.close(); resolve(msg.toString().split('\r\n')[0] ?? null); });
+    s.bind(0, '127.0.0.1', () => {
+      const local = s.address().port;
+      const branch = `z9hG4bK${Math.random().toString(36).slice(2)}`;
+      const req = [
+        `OPTIONS sip:${DOMAIN}:${port} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=${branch};rport`,
+        'Max-Forwards: 70',
+        `From: <sip:probe@127.0.0.1>;tag=${branch}`,
+        `To: <sip:${DOMAIN}:${port}>`,
+        `Call-ID: ${branch}@probe`,
+        'CSeq: 1 OPTIONS',
+        'Content-Length: 0',
+        '', '',
+      ].join('\r\n');
+      s.send(req, port, '127.0.0.1');
+    });
+  });
+}
+
+export interface FarEndEvent {
+  type: string;
+  class?: string;
+  peeruri?: string;
+  param?: string;
+  [k: string]: unknown;
+}
+
+/** Drives baresip through its ctrl_tcp module (netstring-framed JSON). */
+export class FarEndControl {
+  private buf = Buffer.alloc(0);
+  private readonly events: FarEndEvent[] = [];
+  private waiters: Array<() => void> = [];
+  private responses: Array<(r: { ok: boolean; data: string }) => void> = [];
+
+  private constructor(private readonly sock: Socket) {
+    sock.on('data', (d) => this.onData(d));
+  }
+
+  static async connect(port: number): Promise<FarEndControl> {
+    const sock = await waitFor('baresip ctrl_tcp', () => new Promise<Socket | null>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => resolve(s));
+      s.once('error', () => resolve(null));
+    }), 10_000);
+    return new FarEndControl(sock);
+  }
+
+  private onData(d: Buffer): void {
+    this.buf = Buffer.concat([this.buf, d]);
+    for (;;) {
+      const colon = this.buf.indexOf(':');
+      if (colon < 0) return;
+      const len = Number(this.buf.subarray(0, colon).toString());
+      if (this.buf.length < colon + 1 + len + 1) return;
+      const body = this.buf.subarray(colon + 1, colon + 1 + len).toString();
+      this.buf = this.buf.subarray(colon + 1 + len + 1);
+      let msg: Record<string, unknown>;
+      try {
+        msg = JSON.parse(body) as Record<string, unknown>;
+      } catch {
+        continue;
+      }
+      if (msg.event) {
+        this.events.push(msg as FarEndEvent);
+        const w = this.waiters;
+        this.waiters = [];
+        w.forEach((f) => f());
+      } else if (msg.response) {
+        this.responses.shift()?.({ ok: Boolean(msg.ok), data: String(msg.data ?? '') });
+      }
+    }
+  }
+
+  command(command: string, params = ''): Promise<{ ok: boolean; data: string }> {
+    const json = JSON.stringify({ command, params, token: String(Date.now()) });
+    const frame = `${Buffer.byteLength(json)}:${json},`;
+    return new Promise((resolve) => {
+      this.responses.push(resolve);
+      this.sock.write(frame);
+    });
+  }
+
+  /** Waits for an event of `type` that arrived after index `from` (see `mark`). */
+  async waitEvent(type: string, timeoutMs = 15_000, from = 0): Promise<FarEndEvent> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.events.slice(from).find((e) => e.type === type);
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new Error(`far end: no ${type} event; saw ${this.events.slice(from).map((e) => e.type).join(', ') || 'nothing'}`);
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => { clearTimeout(t); resolve(); });
+      });
+    }
+  }
+
+  /** Index to pass to waitEvent so that only later events count. */
+  mark(): number {
+    return this.events.length;
+  }
+
+  close(): void {
+    this.sock.destroy();
+  }
+}
+
+export interface Gateway {
+  wsUrl: string;
+  sipPort: number;
+  domain: string;
+  users: TestUser[];
+  farEnd: FarEndControl;
+  /** SIP URI that reaches the far end from the softphone. */
+  farEndUri: string;
+  recordingsDir: string;
+  runDir: string;
+  /** Newest WAV the far end recorded of what it heard (decoded side). */
+  latestRecording(): string | null;
+  stop(): Promise<void>;
+}
+
+function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/@@([A-Z_]+)@@/g, (_, k: string) => {
+    if (!(k in values)) throw new Error(`gateway: no value for @@${k}@@`);
+    return String(values[k]);
+  });
+}
+
+export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> {
+  const log = opts.log ?? (() => {});
+  const runDir = opts.runDir ?? mkdtempSync(join(tmpdir(), 'softphone-gw-'));
+  mkdirSync(runDir, { recursive: true });
+  const users = opts.users ?? DEFAULT_USERS;
+  const sipPort = opts.sipPort ?? (await freeUdpPort());
+  const wsPort = opts.wsPort ?? (await freePort());
+  const ngPort = await freeUdpPort();
+  const ctrlPort = await freePort();
+  const farEndPort = await freeUdpPort();
+  const rtpMin = 30000 + Math.floor(Math.random() * 300) * 100;
+  const children: ChildProcess[] = [];
+
+  const startChild = (name: string, cmd: string, args: string[]): ChildProcess => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: runDir });
+    const out = (d: Buffer): void => {
+      for (const line of d.toString().split('\n')) if (line.trim()) log(`[${name}] ${line}`);
+    };
+    child.stdout?.on('data', out);
+    child.stderr?.on('data', out);
+    child.on('exit', (code, sig) => log(`[${name}] exited ${code ?? sig}`));
+    children.push(child);
+    return child;
+  };
+
+  const stop = async (): Promise<void> => {
+    farEnd?.close();
+    for (const c of children.reverse()) {
+      if (c.exitCode === null && c.signalCode === null) {
+        c.kill('SIGTERM');
+        await Promise.race([new Promise((r) => c.once('exit', r)), sleep(2000)]);
+        if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+      }
+    }
+  };
+  let farEnd: FarEndControl | undefined;
+
+  try {
+    // rtpengine first, and only once it answers: Kamailio disables an unanswering one for 60 s.
+    startChild('rtpengine', 'rtpengine', [
+      '--foreground', '--table=-1', '--config-file=none', '--interface=127.0.0.1',
+      `--listen-ng=127.0.0.1:${ngPort}`, `--port-min=${rtpMin}`, `--port-max=${rtpMin + 99}`,
+      '--log-stderr', `--log-level=${opts.debug && opts.debug > 2 ? 7 : 5}`, `--pidfile=${join(runDir, 'rtpengine.pid')}`,
+    ]);
+    await waitFor('rtpengine ng ping', () => rtpenginePing(ngPort), 10_000);
+
+    const farEndUri = `sip:${FAR_END_EXTENSION}@${DOMAIN}:${sipPort}`;
+    const routes = [
+      `if ($rU == "${FAR_END_EXTENSION}") { $ru = "sip:${FAR_END_EXTENSION}@127.0.0.1:${farEndPort}"; route(RELAY); exit; }`,
+    ].join('\n\t');
+    const cfg = fill(readFileSync(join(HERE, 'kamailio-gateway.cfg'), 'utf8'), {
+      DEBUG: opts.debug ?? 2,
+      SIP_PORT: sipPort,
+      WS_PORT: wsPort,
+      RTPENGINE_NG_PORT: ngPort,
+      RUN_DIR: runDir,
+      DOMAIN,
+      USERS: users.map((u) => `\t$sht(users=>${u.user}) = "${u.password}";`).join('\n'),
+      ROUTES: routes,
+    });
+    const cfgPath = join(runDir, 'kamailio-gateway.cfg');
+    writeFileSync(cfgPath, cfg);
+    startChild('kamailio', 'kamailio', ['-DD', '-E', '-f', cfgPath, '-Y', runDir, '-w', runDir]);
+    await waitFor('kamailio SIP', async () => ((await sipOptions(sipPort)) ? true : null), 15_000);
+    await waitFor('kamailio WebSocket', () => tcpOpen(wsPort), 5_000);
+
+    const recordingsDir = join(runDir, 'recordings');
+    const baresipDir = join(runDir, 'baresip');
+    mkdirSync(recordingsDir, { recursive: true });
+    mkdirSync(baresipDir, { recursive: true });
+    writeFileSync(join(baresipDir, 'config'), fill(readFileSync(join(HERE, 'baresip.conf'), 'utf8'), {
+      SIP_LISTEN: `127.0.0.1:${farEndPort}`,
+      CTRL_PORT: ctrlPort,
+      RECORDINGS: recordingsDir,
+    }));
+    writeFileSync(join(baresipDir, 'accounts'),
+      `<sip:${FAR_END_EXTENSION}@127.0.0.1:${farEndPort}>;answermode=auto;regint=0;outbound="sip:127.0.0.1:${sipPort}"\n`);
+    startChild('baresip', 'baresip', ['-f', baresipDir]);
+    farEnd = await FarEndControl.connect(ctrlPort);
+
+    const latestRecording = (): string | null => {
+      if (!existsSync(recordingsDir)) return null;
+      const files = readdirSync(recordingsDir).filter((f) => f.endsWith('-dec.wav')).sort();
+      const last = files[files.length - 1];
+      return last ? join(recordingsDir, last) : null;
+    };
+    return {
+      wsUrl: `ws://127.0.0.1:${wsPort}`,
+      sipPort,
+      domain: DOMAIN,
+      users,
+      farEnd,
+      farEndUri,
+      recordingsDir,
+      runDir,
+      latestRecording,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
