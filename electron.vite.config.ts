@@ -21,6 +21,8 @@ export default defineConfig({
   },
   renderer: {
     root: 'renderer',
+    // Relative asset paths: Electron loads the page from file://.
+    base: './',
     plugins: [react()],
     build: {
       outDir: 'out/renderer',

@@ -71,14 +71,14 @@ function text(v: unknown, field: string, errors: FieldError[], required: boolean
   return v.trim();
 }
 
-function checkIceServers(raw: unknown, errors: FieldError[]): IceServer[] {
+function checkIceServers(raw: unknown, errors: FieldError[], p: (f: string) => string): IceServer[] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) {
-    errors.push(fieldError('iceServers', 'notList', 'must be a list'));
+    errors.push(fieldError(p('iceServers'), 'notList', 'must be a list'));
     return [];
   }
   return raw.map((entry: unknown, i) => {
-    const field = `iceServers[${i}]`;
+    const field = p(`iceServers[${i}]`);
     const obj = typeof entry === 'string' ? { urls: [entry] } : entry;
     if (!isObject(obj)) {
       errors.push(fieldError(field, 'iceInvalid', 'must be a URL or an object with urls'));
@@ -127,7 +127,7 @@ export function checkAccount(raw: unknown, requirePassword: boolean, prefix = ''
   const password = typeof raw.password === 'string' ? raw.password : '';
   if (requirePassword && password === '') errors.push(fieldError(p('password'), 'required', 'this field is required'));
   if (password.length > MAX_TEXT) errors.push(fieldError(p('password'), 'tooLong', `must be at most ${MAX_TEXT} characters`));
-  const iceServers = checkIceServers(raw.iceServers, errors);
+  const iceServers = checkIceServers(raw.iceServers, errors, p);
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, value: { gateways, sipUri, authUser, displayName, iceServers, password } };
 }

@@ -166,6 +166,7 @@ export class FarEndControl {
         continue;
       }
       if (msg.event) {
+        if (process.env.GATEWAY_LOG) console.log(`[far end event] ${body}`);
         this.events.push(msg as FarEndEvent);
         const w = this.waiters;
         this.waiters = [];
@@ -212,6 +213,17 @@ export class FarEndControl {
   }
 }
 
+interface DtmfEvent {
+  digit: string;
+  at: number;
+}
+
+/** RFC 4733 event codes: 0-9, then *, #, A-D. */
+function dtmfDigit(code: number | string): string {
+  const n = Number(code);
+  return Number.isInteger(n) ? ('0123456789*#ABCD'[n] ?? '?') : String(code);
+}
+
 export interface Gateway {
   wsUrl: string;
   sipPort: number;
@@ -222,6 +234,8 @@ export interface Gateway {
   farEndUri: string;
   recordingsDir: string;
   runDir: string;
+  /** Digits of the RFC 4733 DTMF events rtpengine relayed so far. */
+  dtmfDigits(): string;
   /** Newest WAV the far end recorded of what it heard (decoded side). */
   latestRecording(): string | null;
   stop(): Promise<void>;
@@ -244,6 +258,18 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
   const ngPort = await freeUdpPort();
   const ctrlPort = await freePort();
   const farEndPort = await freeUdpPort();
+  // rtpengine reports each RFC 4733 DTMF event it relays here, as JSON.
+  const dtmfEvents: DtmfEvent[] = [];
+  const dtmfSocket = createSocket('udp4');
+  dtmfSocket.on('message', (msg) => {
+    try {
+      const ev = JSON.parse(msg.toString()) as { event?: number | string; callid?: string; events?: Array<{ event: number | string }> };
+      for (const e of ev.events ?? [ev]) if (e.event !== undefined) dtmfEvents.push({ digit: dtmfDigit(e.event), at: Date.now() });
+    } catch {
+      // not ours
+    }
+  });
+  const dtmfPort = await new Promise<number>((r) => dtmfSocket.bind(0, '127.0.0.1', () => r(dtmfSocket.address().port)));
   const rtpMin = 30000 + Math.floor(Math.random() * 300) * 100;
   const children: ChildProcess[] = [];
 
@@ -261,6 +287,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
 
   const stop = async (): Promise<void> => {
     farEnd?.close();
+    dtmfSocket.close();
     for (const c of children.reverse()) {
       if (c.exitCode === null && c.signalCode === null) {
         c.kill('SIGTERM');
@@ -276,7 +303,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     startChild('rtpengine', 'rtpengine', [
       '--foreground', '--table=-1', '--config-file=none', '--interface=127.0.0.1',
       `--listen-ng=127.0.0.1:${ngPort}`, `--port-min=${rtpMin}`, `--port-max=${rtpMin + 99}`,
-      '--log-stderr', `--log-level=${opts.debug && opts.debug > 2 ? 7 : 5}`, `--pidfile=${join(runDir, 'rtpengine.pid')}`,
+      `--dtmf-log-dest=127.0.0.1:${dtmfPort}`, '--log-stderr', `--log-level=${opts.debug && opts.debug > 2 ? 7 : 5}`, `--pidfile=${join(runDir, 'rtpengine.pid')}`,
     ]);
     await waitFor('rtpengine ng ping', () => rtpenginePing(ngPort), 10_000);
 
@@ -330,6 +357,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
       recordingsDir,
       runDir,
       latestRecording,
+      dtmfDigits: () => dtmfEvents.map((e) => e.digit).join(''),
       stop,
     };
   } catch (err) {

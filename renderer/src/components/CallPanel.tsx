@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallSnapshot } from '../../../src/sip/phone';
 import { useApp } from '../store';
@@ -21,6 +21,9 @@ export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
   const stats = useApp((s) => s.stats[call.id]);
   const { hangup, toggleMute, toggleHold, sendDtmf } = useApp();
   const [showKeys, setShowKeys] = useState(false);
+  const hangupRef = useRef<HTMLButtonElement>(null);
+  // A keyboard user who just placed or answered a call can hang up at once.
+  useEffect(() => hangupRef.current?.focus(), []);
   const elapsed = useElapsed(call.answeredAt);
   const flowing = Boolean(stats && stats.packetsSent > 0 && stats.packetsReceived > 0);
   const established = call.state === 'established';
@@ -57,7 +60,7 @@ export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
           </>
         )}
         {call.state !== 'ended' && (
-          <button type="button" className="hangup" onClick={() => hangup(call.id)}>
+          <button type="button" ref={hangupRef} className="hangup" onClick={() => hangup(call.id)}>
             {t('call.hangup')}
           </button>
         )}

@@ -1,0 +1,111 @@
+/**
+ * Where the SIP password lives: never in the settings JSON. Electron uses the OS keychain through
+ * `safeStorage` (injected, so this file never imports Electron); web mode uses a key file.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface SecretStore {
+  /** The stored password, or null if none (or it can no longer be decrypted). */
+  get(): string | null;
+  /** Throws if the password cannot be protected. */
+  set(secret: string): void;
+  delete(): void;
+}
+
+/** The slice of Electron's `safeStorage` used here. */
+export interface SafeStorageLike {
+  isEncryptionAvailable(): boolean;
+  encryptString(plainText: string): Buffer;
+  decryptString(encrypted: Buffer): string;
+}
+
+/** Writes owner-only, atomically: a crash mid-write never leaves a half-written secret. */
+function writePrivate(file: string, data: Buffer): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data, { mode: 0o600 });
+  // `mode` is ignored when the file already exists (and for the umask): set it explicitly.
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, file);
+}
+
+function readOrNull(file: string): Buffer | null {
+  try {
+    return readFileSync(file);
+  } catch {
+    return null;
+  }
+}
+
+/** Electron: the OS keychain (Keychain, DPAPI, libsecret/kwallet) encrypts `secrets.bin`. */
+export function safeStorageSecrets(safeStorage: SafeStorageLike, dir: string): SecretStore {
+  const file = join(dir, 'secrets.bin');
+  return {
+    get: () => {
+      const data = readOrNull(file);
+      if (!data || !safeStorage.isEncryptionAvailable()) return null;
+      try {
+        return safeStorage.decryptString(data);
+      } catch {
+        // Keychain changed or file damaged: the user types the password again.
+        return null;
+      }
+    },
+    set: (secret) => {
+      // Refuse rather than fall back to plain text.
+      if (!safeStorage.isEncryptionAvailable()) throw new Error('the system keychain is not available to protect the password');
+      writePrivate(file, safeStorage.encryptString(secret));
+    },
+    delete: () => rmSync(file, { force: true }),
+  };
+}
+
+const KEY_BYTES = 32;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/**
+ * Web mode (a developer and test mode) has no OS keychain. The password is encrypted with
+ * AES-256-GCM under a random key kept in a separate 0600 file in the data directory. This only keeps
+ * the password out of the settings JSON (and out of anything that copies just that file): anyone who
+ * can read the data directory can read both files and decrypt it.
+ */
+export function fileKeySecrets(dir: string): SecretStore {
+  const keyFile = join(dir, 'secrets.key');
+  const file = join(dir, 'secrets.enc');
+
+  const existingKey = (): Buffer | null => {
+    const key = readOrNull(keyFile);
+    return key && key.length === KEY_BYTES ? key : null;
+  };
+
+  return {
+    get: () => {
+      const key = existingKey();
+      const data = readOrNull(file);
+      if (!key || !data || data.length < IV_BYTES + TAG_BYTES) return null;
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
+        decipher.setAuthTag(data.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+        return Buffer.concat([decipher.update(data.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+      } catch {
+        // Wrong key or tampered file: GCM's tag check fails; treat as no password.
+        return null;
+      }
+    },
+    set: (secret) => {
+      let key = existingKey();
+      if (!key) {
+        key = randomBytes(KEY_BYTES);
+        writePrivate(keyFile, key);
+      }
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const encrypted = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
+      writePrivate(file, Buffer.concat([iv, cipher.getAuthTag(), encrypted]));
+    },
+    delete: () => rmSync(file, { force: true }),
+  };
+}
+

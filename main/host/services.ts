@@ -1,0 +1,118 @@
+/**
+ * The host services behind `HostApi`, shared by the Electron main process and the web-mode host.
+ * Arguments have passed `checkHostCall` (shape); the meaning is checked here.
+ *
+ * Invariant: the SecretStore's password belongs to the stored `account`. That is what stops a
+ * password typed for one account from being sent to another account's gateway.
+ */
+import { checkAccount, withoutPassword, type Account } from '../../src/account';
+import type { AccountInput, HostApi, HostNotice, HostState, Preferences, SaveResult } from '../../src/host-api';
+import { fieldError, type FieldError } from '../../src/result';
+import type { Provisioning } from './provisioning';
+import type { SecretStore } from './secrets';
+import type { SettingsBackend } from './settings-store';
+
+export interface HostServicesOptions {
+  mode: HostState['mode'];
+  settings: SettingsBackend;
+  secrets: SecretStore;
+  /** The loaded provisioning file, or null when none is configured. */
+  provisioning: Provisioning | null;
+  systemLocale: string;
+  /** Start-up notices from elsewhere (settings recovery); a live list, read on every getState. */
+  notices?: readonly HostNotice[];
+}
+
+function sameCredentials(a: Account | null, b: Account): boolean {
+  return a !== null && a.sipUri === b.sipUri && a.authUser === b.authUser;
+}
+
+const managed = (): FieldError =>
+  fieldError('account', 'accountManaged', 'This account is managed by your administrator and cannot be changed here.');
+
+export function createHostServices(opts: HostServicesOptions): HostApi {
+  const { settings, secrets, provisioning } = opts;
+  const provisioned = provisioning?.ok ? provisioning.account : null;
+  const filePassword = provisioned?.password ?? '';
+
+  // Reconcile the store with the provisioning file once, at start-up. A store failure here must not
+  // stop the app: the account then simply comes from the file alone until the next launch.
+  try {
+    if (provisioned) {
+      const account = withoutPassword(provisioned);
+      // A password stored for someone else's account must not reach the administrator's gateway.
+      if (!sameCredentials(settings.get('account'), account)) secrets.delete();
+      // Keep a copy, so the account still works if the file later becomes unreadable.
+      if (filePassword && secrets.get() !== filePassword) secrets.set(filePassword);
+      settings.set('account', account);
+      settings.set('accountSource', 'provisioned');
+    } else if ((provisioning === null || provisioning.ok) && settings.get('accountSource') === 'provisioned') {
+      // Provisioning no longer manages the account: the last administrator account becomes the user's.
+      settings.set('accountSource', settings.get('account') ? 'user' : 'none');
+    }
+    // When a configured file is broken, the last valid provisioned account (if any) stays in force.
+  } catch {
+    // Reported by the failing store itself where it can be (settingsRecovered).
+  }
+
+  const account = (): Account | null => (provisioned ? withoutPassword(provisioned) : settings.get('account'));
+  const isManaged = (): boolean =>
+    provisioned !== null || (settings.get('accountSource') === 'provisioned' && settings.get('account') !== null);
+  const password = (): string | null => (isManaged() && filePassword ? filePassword : secrets.get() || null);
+
+  const state = (): HostState => {
+    const current = account();
+    return {
+      mode: opts.mode,
+      systemLocale: opts.systemLocale,
+      account: current,
+      accountSource: isManaged() ? 'provisioned' : current ? 'user' : 'none',
+      hasPassword: password() !== null,
+      preferences: settings.get('preferences'),
+      notices: [...(provisioning?.notices ?? []), ...(opts.notices ?? [])],
+    };
+  };
+
+  /** Store failures (keychain unavailable, disk full) become a form error, not a crash. */
+  const persist = (field: string, f: () => void): FieldError | null => {
+    try {
+      f();
+      return null;
+    } catch (err) {
+      return fieldError(field, 'notSaved', `could not be saved: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+
+  return {
+    getState: async () => state(),
+
+    getPassword: async () => password(),
+
+    saveAccount: async (input: AccountInput): Promise<SaveResult> => {
+      const typed = typeof input.password === 'string' ? input.password : '';
+      if (isManaged()) {
+        // Only a password the administrator left out may be typed; every other field is theirs.
+        if (filePassword || typed === '') return { ok: false, errors: [managed()] };
+        const checked = checkAccount({ ...account(), password: typed }, true);
+        if (!checked.ok) return { ok: false, errors: checked.errors.filter((e) => e.field === 'password') };
+        const err = persist('password', () => secrets.set(typed));
+        return err ? { ok: false, errors: [err] } : { ok: true, state: state() };
+      }
+      // An empty password keeps the stored one, so it is required only when none is stored.
+      const checked = checkAccount(input, secrets.get() === null);
+      if (!checked.ok) return { ok: false, errors: checked.errors };
+      const err =
+        (checked.value.password ? persist('password', () => secrets.set(checked.value.password)) : null) ??
+        persist('account', () => {
+          settings.set('account', withoutPassword(checked.value));
+          settings.set('accountSource', 'user');
+        });
+      return err ? { ok: false, errors: [err] } : { ok: true, state: state() };
+    },
+
+    setPreferences: async (patch: Partial<Preferences>) => {
+      settings.set('preferences', { ...settings.get('preferences'), ...patch });
+      return state();
+    },
+  };
+}

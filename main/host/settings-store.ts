@@ -1,0 +1,205 @@
+/**
+ * The settings the host persists. One options object (JSON schema, defaults, schema version and
+ * migrations) serves both backends: electron-store in Electron and `conf`, the library
+ * electron-store is built on, in web mode. This file never imports Electron (web mode must not
+ * load it): the Electron backend is passed in by main/index.ts.
+ */
+import Conf, { type Options } from 'conf';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Account } from '../../src/account';
+import { DEFAULT_PREFERENCES, type HostNotice, type HostState, type Preferences } from '../../src/host-api';
+
+// A type alias, not an interface: conf wants Record<string, unknown>, which interfaces don't satisfy.
+export type StoredSettings = {
+  /** Never holds the password: that lives in the SecretStore (the schema forbids the key). */
+  account: Account | null;
+  /** 'provisioned' marks the last valid administrator account, kept for when the file goes missing. */
+  accountSource: HostState['accountSource'];
+  preferences: Preferences;
+};
+
+/** The settings file's name, without `.json`. */
+export const SETTINGS_NAME = 'settings';
+/**
+ * Version of the stored data's shape (not the app's version): conf runs the `migrations` newer than
+ * the version recorded in the file. Bump it with a migration whenever StoredSettings changes.
+ */
+export const SETTINGS_VERSION = '1.0.0';
+
+export const DEFAULT_SETTINGS: StoredSettings = {
+  account: null,
+  accountSource: 'none',
+  preferences: DEFAULT_PREFERENCES,
+};
+
+// Generous bounds: the real checks are checkAccount's; these only stop absurd hand edits.
+const text = { type: 'string', maxLength: 4096 } as const;
+
+/** What both backends get. `name`/`configName` is added per backend (electron-store renames it). */
+export const settingsOptions = {
+  projectVersion: SETTINGS_VERSION,
+  // Off on purpose: conf would silently drop a bad file; openSettings keeps a backup and says so.
+  clearInvalidConfig: false,
+  // Not secret, but personal (SIP address, gateways).
+  configFileMode: 0o600,
+  defaults: DEFAULT_SETTINGS,
+  schema: {
+    account: {
+      oneOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['gateways', 'sipUri', 'authUser', 'displayName', 'iceServers'],
+          // No extra keys: above all, never a `password`.
+          additionalProperties: false,
+          properties: {
+            gateways: { type: 'array', items: text, maxItems: 16 },
+            sipUri: text,
+            authUser: text,
+            displayName: text,
+            iceServers: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['urls'],
+                additionalProperties: false,
+                properties: { urls: { type: 'array', items: text }, username: text, credential: text },
+              },
+            },
+          },
+        },
+      ],
+    },
+    accountSource: { enum: ['none', 'user', 'provisioned'] },
+    preferences: {
+      // Extra keys allowed so that settings written by a newer version still open after a downgrade.
+      type: 'object',
+      properties: {
+        language: { enum: ['system', 'fr', 'en'] },
+        audioInputId: text,
+        audioOutputId: text,
+        doNotDisturb: { type: 'boolean' },
+      },
+    },
+  },
+  migrations: {
+    // The first version: nothing to convert yet. Later versions add `'x.y.z': (store) => {...}` steps.
+    '1.0.0': () => undefined,
+  },
+} satisfies Omit<Options<StoredSettings>, 'cwd' | 'configName'>;
+
+export type SettingsOptions = Options<StoredSettings> & { cwd: string };
+
+/** The part of a conf / electron-store instance the host uses. */
+export interface SettingsBackend {
+  get<K extends keyof StoredSettings>(key: K): StoredSettings[K];
+  set<K extends keyof StoredSettings>(key: K, value: StoredSettings[K]): void;
+}
+
+export interface OpenedSettings {
+  settings: SettingsBackend;
+  /** Live list: a recovery while running is appended too. */
+  notices: HostNotice[];
+}
+
+function memoryBackend(): SettingsBackend {
+  const data: StoredSettings = structuredClone(DEFAULT_SETTINGS);
+  return {
+    get: (key) => data[key],
+    set: (key, value) => {
+      data[key] = value;
+    },
+  };
+}
+
+function message(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+}
+
+/**
+ * Opens the store with `open` (conf or electron-store). A corrupt or invalid file (bad JSON, schema
+ * violation, failed migration) never crashes the app: it is kept, byte for byte, as
+ * `settings.corrupt-<timestamp>.json`, the store starts from defaults, and a `settingsRecovered`
+ * notice tells the user. If even that fails (e.g. a read-only disk) the settings live in memory.
+ */
+export function openSettings(dir: string, open: (options: SettingsOptions) => SettingsBackend): OpenedSettings {
+  const file = join(dir, `${SETTINGS_NAME}.json`);
+  const options: SettingsOptions = { ...settingsOptions, configName: SETTINGS_NAME, cwd: dir };
+  const notices: HostNotice[] = [];
+  let backend: SettingsBackend;
+
+  const readRaw = (): Buffer | null => {
+    try {
+      return readFileSync(file);
+    } catch {
+      return null;
+    }
+  };
+
+  // `original`: the file's bytes before conf touched it (conf rewrites it, with defaults merged in,
+  // before it validates, so renaming the file afterwards would not keep what the user had).
+  const recover = (err: unknown, original: Buffer | null): SettingsBackend => {
+    const backup = join(dir, `${SETTINGS_NAME}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    try {
+      if (original) {
+        writeFileSync(backup, original, { mode: 0o600 });
+        rmSync(file, { force: true });
+      } else if (existsSync(file)) {
+        renameSync(file, backup);
+      }
+      const fresh = open(options);
+      notices.push({
+        code: 'settingsRecovered',
+        message: `The settings file ${file} could not be read (${message(err)}). It was kept as ${backup} and the defaults are in use.`,
+      });
+      return fresh;
+    } catch (again) {
+      notices.push({
+        code: 'settingsRecovered',
+        message: `The settings file ${file} could not be read or replaced (${message(again)}). Changes will not be saved.`,
+      });
+      return memoryBackend();
+    }
+  };
+
+  const original = readRaw();
+  try {
+    backend = open(options);
+    // conf validates on every read, so read once now to surface a bad file at start-up.
+    backend.get('account');
+  } catch (err) {
+    backend = recover(err, original);
+  }
+
+  // conf re-reads the file on each access: a file damaged while running is recovered the same way.
+  const guarded = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (err) {
+      backend = recover(err, readRaw());
+      return f();
+    }
+  };
+  return {
+    notices,
+    settings: {
+      get: (key) =>
+        guarded(() => {
+          const value = backend.get(key);
+          // Older or hand-edited files may lack newer preference keys.
+          return (key === 'preferences' ? { ...DEFAULT_PREFERENCES, ...(value as Preferences) } : (value ?? DEFAULT_SETTINGS[key])) as never;
+        }),
+      set: (key, value) => {
+        // Recover only a file that was already bad: a value the schema rejects must not cost the file.
+        guarded(() => backend.get('accountSource'));
+        backend.set(key, value);
+      },
+    },
+  };
+}
+
+/** Web mode: the same options on plain `conf`. */
+export function openConfSettings(dir: string): OpenedSettings {
+  return openSettings(dir, (options) => new Conf<StoredSettings>(options));
+}

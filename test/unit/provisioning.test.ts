@@ -1,0 +1,68 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadProvisioning, provisioningPath } from '../../main/host/provisioning';
+
+const dir = mkdtempSync(join(tmpdir(), 'softphone-prov-'));
+let n = 0;
+function file(content: unknown): string {
+  const path = join(dir, `p${n++}.json`);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+const account = { gateways: ['wss://sip.example.com/ws'], sipUri: 'sip:alice@example.com', password: 'pw' };
+
+describe('provisioningPath', () => {
+  it('takes the flag first, then the environment', () => {
+    expect(provisioningPath(['node', 'x', '--provisioning', '/a.json'], { SOFTPHONE_PROVISIONING: '/b.json' })).toBe('/a.json');
+    expect(provisioningPath(['--provisioning=/c.json'], {})).toBe('/c.json');
+    expect(provisioningPath(['node'], { SOFTPHONE_PROVISIONING: '/b.json' })).toBe('/b.json');
+    expect(provisioningPath(['node'], {})).toBeNull();
+  });
+});
+
+describe('loadProvisioning', () => {
+  it('loads a valid v1 file and ignores unknown top-level keys', () => {
+    const p = loadProvisioning(file({ version: 1, account, emergency: { future: true }, $comment: 'note' }));
+    expect(p.ok).toBe(true);
+    expect(p.notices).toEqual([]);
+    expect(p.account).toMatchObject({ sipUri: 'sip:alice@example.com', authUser: 'alice', password: 'pw' });
+  });
+
+  it('names the file and the bad field', () => {
+    const path = file({ version: 1, account: { ...account, gateways: ['ws://sip.example.com/ws'], iceServers: ['http://x'] } });
+    const p = loadProvisioning(path);
+    expect(p.ok).toBe(false);
+    expect(p.account).toBeNull();
+    const notice = p.notices[0];
+    expect(notice?.code).toBe('provisioningInvalid');
+    expect(notice?.message).toContain(path);
+    expect(notice?.message).toContain('account.gateways[0]');
+    expect(notice?.errors?.map((e) => e.field)).toEqual(['account.gateways[0]', 'account.iceServers[0].urls']);
+  });
+
+  it('requires version 1', () => {
+    expect(loadProvisioning(file({ account })).notices[0]?.errors?.[0]?.field).toBe('version');
+    const v2 = loadProvisioning(file({ version: 2, account })).notices[0];
+    expect(v2?.errors?.[0]).toMatchObject({ field: 'version', code: 'unsupported' });
+  });
+
+  it('reports bad JSON and a non-object file as invalid, naming the file', () => {
+    const bad = file('{ "version": 1, ');
+    const p = loadProvisioning(bad);
+    expect(p.notices[0]?.code).toBe('provisioningInvalid');
+    expect(p.notices[0]?.message).toContain(bad);
+    expect(loadProvisioning(file([1, 2])).notices[0]?.errors?.[0]?.field).toBe('(file)');
+  });
+
+  it('reports a missing file as unreadable, never throwing', () => {
+    const missing = join(dir, 'nope.json');
+    const p = loadProvisioning(missing);
+    expect(p).toMatchObject({ ok: false, account: null });
+    expect(p.notices[0]?.code).toBe('provisioningUnreadable');
+    expect(p.notices[0]?.message).toContain(missing);
+    expect(loadProvisioning('').notices[0]?.code).toBe('provisioningUnreadable');
+  });
+});

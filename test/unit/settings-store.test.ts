@@ -1,0 +1,66 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PREFERENCES } from '../../src/host-api';
+import { DEFAULT_SETTINGS, openConfSettings } from '../../main/host/settings-store';
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'softphone-settings-'));
+const account = { gateways: ['wss://a/ws'], sipUri: 'sip:a@b', authUser: 'a', displayName: '', iceServers: [] };
+
+describe('settings store (conf backend)', () => {
+  it('starts from defaults and persists across opens', () => {
+    const dir = tmp();
+    const first = openConfSettings(dir);
+    expect(first.notices).toEqual([]);
+    expect(first.settings.get('account')).toBeNull();
+    expect(first.settings.get('accountSource')).toBe('none');
+    expect(first.settings.get('preferences')).toEqual(DEFAULT_PREFERENCES);
+    first.settings.set('account', account);
+    first.settings.set('preferences', { ...DEFAULT_PREFERENCES, language: 'fr' });
+    const again = openConfSettings(dir);
+    expect(again.settings.get('account')).toEqual(account);
+    expect(again.settings.get('preferences').language).toBe('fr');
+    // The schema version is recorded for future migrations.
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).__internal__.migrations.version).toBe('1.0.0');
+  });
+
+  it.each([
+    ['bad JSON', '{ "account": '],
+    ['a schema violation', JSON.stringify({ account: { sipUri: 'sip:a@b', password: 'leak' }, preferences: DEFAULT_PREFERENCES })],
+    ['a wrong type', JSON.stringify({ preferences: { language: 'klingon' } })],
+  ])('recovers from %s, keeping a backup and reporting it', (_name, content) => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'settings.json'), content);
+    const { settings, notices } = openConfSettings(dir);
+    expect(settings.get('account')).toBeNull();
+    expect(settings.get('preferences')).toEqual(DEFAULT_SETTINGS.preferences);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.code).toBe('settingsRecovered');
+    const backups = readdirSync(dir).filter((f) => /^settings\.corrupt-.+\.json$/.test(f));
+    expect(backups).toHaveLength(1);
+    expect(readFileSync(join(dir, backups[0] as string), 'utf8')).toBe(content);
+    expect(notices[0]?.message).toContain(backups[0]);
+    // The fresh file works.
+    settings.set('accountSource', 'user');
+    expect(openConfSettings(dir).settings.get('accountSource')).toBe('user');
+  });
+
+  it('recovers from a file damaged while running', () => {
+    const dir = tmp();
+    const { settings, notices } = openConfSettings(dir);
+    settings.set('account', account);
+    writeFileSync(join(dir, 'settings.json'), 'garbage');
+    expect(settings.get('account')).toBeNull();
+    expect(notices.map((n) => n.code)).toEqual(['settingsRecovered']);
+  });
+
+  it('does not discard a good file when a value is refused', () => {
+    const dir = tmp();
+    const { settings, notices } = openConfSettings(dir);
+    settings.set('account', account);
+    expect(() => settings.set('account', { ...account, password: 'x' } as never)).toThrow(/schema/);
+    expect(settings.get('account')).toEqual(account);
+    expect(notices).toEqual([]);
+  });
+});
