@@ -17,8 +17,8 @@ export interface WebHost {
 }
 
 export interface HostOptions {
-  /** The provisioning file's contents; null for none. */
-  provisioning?: Record<string, unknown> | null;
+  /** The provisioning file's contents (or a function of the gateway giving them); null for none. */
+  provisioning?: Record<string, unknown> | null | ((gw: Gateway) => Record<string, unknown>);
   dataDir?: string;
 }
 
@@ -86,8 +86,9 @@ export const test = base.extend<Fixtures, { gateway: Gateway }>({
   hostOptions: [{}, { option: true }],
   webHost: async ({ gateway, hostOptions }, use) => {
     const dataDir = hostOptions.dataDir ?? mkdtempSync(join(tmpdir(), 'softphone-data-'));
+    const option = hostOptions.provisioning;
     const provisioning =
-      hostOptions.provisioning === undefined ? { version: 1, account: accountFor(gateway) } : hostOptions.provisioning;
+      option === undefined ? { version: 1, account: accountFor(gateway) } : typeof option === 'function' ? option(gateway) : option;
     let provisioningPath: string | undefined;
     if (provisioning) {
       provisioningPath = join(dataDir, 'provisioning.json');
