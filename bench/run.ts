@@ -23,7 +23,7 @@ function median(xs: number[]): number {
 const inviteSeen: number[] = [];
 const gw = await startGateway({
   log: (line) => {
-    if (/REQ INVITE sip:1000@/.test(line)) inviteSeen.push(performance.timeOrigin + performance.now());
+    if (/REQ INVITE sip:1000@/.test(line)) inviteSeen.push(Date.now());
   },
 });
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -46,9 +46,13 @@ try {
 
     await page.getByLabel('Number or SIP address').fill(FAR_END_EXTENSION);
     const before = inviteSeen.length;
-    // The click time, on this process's clock (the gateway's log lines are timed on arrival here too).
-    const pressed = Date.now();
+    // The key press time is taken in the page at the click itself; the gateway's log lines are timed
+    // on arrival in this process. Both read the same system clock.
+    await page.evaluate(() => {
+      document.addEventListener('click', () => ((window as unknown as { pressedAt: number }).pressedAt = Date.now()), { capture: true, once: true });
+    });
     await page.getByRole('button', { name: 'Call', exact: true }).click();
+    const pressed = await page.evaluate(() => (window as unknown as { pressedAt: number }).pressedAt);
     await page.waitForFunction(() => {
       const el = document.querySelector('[data-testid="audio-stats"]');
       return el !== null && Number(el.getAttribute('data-packets-received')) > 0;
