@@ -4,6 +4,8 @@
  * are untrusted and are checked by `checkHostCall` before any service runs.
  */
 import type { Account } from './account';
+import type { EmergencyNumberInput } from './emergency/catalogue';
+import type { RegisteredAddress } from './emergency/civic-address';
 import type { FieldError } from './result';
 
 export type Language = 'system' | 'fr' | 'en';
@@ -16,6 +18,20 @@ export interface Preferences {
   doNotDisturb: boolean;
 }
 
+/** Everything the emergency path needs, read ahead of time: nothing is fetched when 112 is pressed. */
+export interface EmergencySettings {
+  /** The registered address; null when none is registered (calls still go out, without location). */
+  address: RegisteredAddress | null;
+  /** The address's country, else the provisioned one, else the OS region. */
+  homeCountry: string;
+  /** Digit(s) for an outside line ("0", "9"), or ''. */
+  outsideLinePrefix: string;
+  /** Numbers an administrator added or overrode. */
+  numbers: EmergencyNumberInput[];
+  /** Stable per-install id, the PIDF-LO's device id. */
+  deviceId: string;
+}
+
 export interface HostState {
   mode: 'electron' | 'web';
   /** The OS language (e.g. `fr-FR`), used when preferences.language is `system`. */
@@ -25,6 +41,7 @@ export interface HostState {
   accountSource: 'none' | 'user' | 'provisioned';
   hasPassword: boolean;
   preferences: Preferences;
+  emergency: EmergencySettings;
   /** Problems found while loading settings or the provisioning file, shown to the user. */
   notices: HostNotice[];
 }

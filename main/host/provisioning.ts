@@ -1,10 +1,13 @@
 /**
  * The administrator's provisioning file (JSON), named by `--provisioning FILE` or the
  * SOFTPHONE_PROVISIONING environment variable. Schema: docs/provisioning.md.
- * A bad file never stops the app: problems become notices naming the file and the field.
+ * A bad file never stops the app: problems become notices naming the file and the field. Messages
+ * are details (`<file>: <field>: <problem>`); the UI puts its own translated sentence around them.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { checkAccount, type AccountWithPassword } from '../../src/account';
+import { EmergencyCatalogue, type EmergencyNumberInput } from '../../src/emergency/catalogue';
+import { checkCivicShape, type CivicAddress } from '../../src/emergency/civic-address';
 import type { HostNotice } from '../../src/host-api';
 import { describeErrors, fieldError, type FieldError } from '../../src/result';
 
@@ -20,7 +23,61 @@ export interface Provisioning {
   ok: boolean;
   /** The managed account, or null if the file has none (or is not ok). */
   account: AccountWithPassword | null;
+  emergency: ProvisionedEmergency | null;
   notices: HostNotice[];
+}
+
+/** The `emergency` section: see docs/provisioning.md. */
+export interface ProvisionedEmergency {
+  homeCountry?: string;
+  outsideLinePrefix?: string;
+  numbers: EmergencyNumberInput[];
+  address?: CivicAddress;
+  /** The administrator's address cannot be edited by the user. */
+  addressLocked: boolean;
+}
+
+const catalogue = new EmergencyCatalogue();
+const isCountry = (c: string): boolean => catalogue.isKnownRegion(c);
+
+function checkEmergency(value: unknown, errors: FieldError[]): ProvisionedEmergency | null {
+  const p = 'emergency';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    errors.push(fieldError(p, 'notObject', 'must be an object'));
+    return null;
+  }
+  const r = value as Raw;
+  const before = errors.length;
+  const out: ProvisionedEmergency = { numbers: [], addressLocked: r.addressLocked === true };
+  if (r.homeCountry !== undefined) {
+    if (typeof r.homeCountry === 'string' && isCountry(r.homeCountry.toUpperCase())) out.homeCountry = r.homeCountry.toUpperCase();
+    else errors.push(fieldError(`${p}.homeCountry`, 'countryInvalid', 'must be a two-letter ISO 3166 country code'));
+  }
+  if (r.outsideLinePrefix !== undefined) {
+    if (typeof r.outsideLinePrefix === 'string' && /^[0-9]{0,2}$/.test(r.outsideLinePrefix)) out.outsideLinePrefix = r.outsideLinePrefix;
+    else errors.push(fieldError(`${p}.outsideLinePrefix`, 'prefixInvalid', 'must be one or two digits, or empty'));
+  }
+  if (r.numbers !== undefined) {
+    if (!Array.isArray(r.numbers)) errors.push(fieldError(`${p}.numbers`, 'notList', 'must be a list'));
+    else
+      r.numbers.forEach((n: unknown, i) => {
+        const f = `${p}.numbers[${i}]`;
+        const e = (typeof n === 'object' && n !== null ? n : {}) as Raw;
+        const service = (typeof e.service === 'object' && e.service !== null ? e.service : {}) as Raw;
+        const number = typeof e.number === 'string' ? e.number.replace(/\s/g, '') : '';
+        if (typeof e.country !== 'string' || !isCountry(e.country.toUpperCase())) errors.push(fieldError(`${f}.country`, 'countryInvalid', 'must be a two-letter ISO 3166 country code'));
+        else if (!/^[0-9]{2,8}$/.test(number)) errors.push(fieldError(`${f}.number`, 'numberInvalid', 'must be 2 to 8 digits'));
+        else if (typeof service.en !== 'string' || typeof service.fr !== 'string') errors.push(fieldError(`${f}.service`, 'serviceInvalid', 'needs "en" and "fr" names'));
+        else if (e.urn !== undefined && (typeof e.urn !== 'string' || !/^urn:service:[a-z0-9.-]+$/i.test(e.urn))) errors.push(fieldError(`${f}.urn`, 'urnInvalid', 'must be an RFC 5031 urn:service: URN'));
+        else out.numbers.push({ country: e.country.toUpperCase(), number, service: { en: service.en, fr: service.fr }, urn: e.urn as string | undefined });
+      });
+  }
+  if (r.address !== undefined) {
+    const checked = checkCivicShape(r.address, `${p}.address`, isCountry);
+    if (checked.address) out.address = checked.address;
+    else errors.push(...checked.errors);
+  }
+  return errors.length > before ? null : out;
 }
 
 /** `--provisioning FILE` or `--provisioning=FILE` wins over the environment variable. */
@@ -49,7 +106,7 @@ const SECTIONS = {
 };
 
 function failed(path: string, notice: HostNotice): Provisioning {
-  return { path, ok: false, account: null, notices: [notice] };
+  return { path, ok: false, account: null, emergency: null, notices: [notice] };
 }
 
 export function loadProvisioning(path: string): Provisioning {
@@ -66,7 +123,7 @@ export function loadProvisioning(path: string): Provisioning {
   } catch (err) {
     return failed(path, {
       code: 'provisioningUnreadable',
-      message: `Provisioning file ${path} could not be read: ${err instanceof Error ? err.message : String(err)}`,
+      message: `${path}: ${err instanceof Error ? err.message : String(err)}`,
     });
   }
   let raw: unknown;
@@ -75,13 +132,14 @@ export function loadProvisioning(path: string): Provisioning {
   } catch (err) {
     return failed(path, {
       code: 'provisioningInvalid',
-      message: `Provisioning file ${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+      message: `${path}: not valid JSON (${err instanceof Error ? err.message : String(err)})`,
       errors: [fieldError('(file)', 'notJson', 'is not valid JSON')],
     });
   }
 
   const errors: FieldError[] = [];
   let account: AccountWithPassword | null = null;
+  let emergency: ProvisionedEmergency | null = null;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     errors.push(fieldError('(file)', 'notObject', 'must be a JSON object'));
   } else {
@@ -92,16 +150,17 @@ export function loadProvisioning(path: string): Provisioning {
       errors.push(
         fieldError('version', 'unsupported', `${JSON.stringify(r.version)} is not supported (this app reads version ${PROVISIONING_VERSION})`),
       );
-    } else if (r.account !== undefined) {
-      account = SECTIONS.account(r.account, errors);
+    } else {
+      if (r.account !== undefined) account = SECTIONS.account(r.account, errors);
+      if (r.emergency !== undefined) emergency = checkEmergency(r.emergency, errors);
     }
   }
   if (errors.length > 0) {
     return failed(path, {
       code: 'provisioningInvalid',
-      message: `Provisioning file ${path} is invalid: ${describeErrors(errors)}`,
+      message: `${path}: ${describeErrors(errors)}`,
       errors,
     });
   }
-  return { path, ok: true, account, notices: [] };
+  return { path, ok: true, account, emergency, notices: [] };
 }

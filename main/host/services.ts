@@ -6,7 +6,8 @@
  * password typed for one account from being sent to another account's gateway.
  */
 import { checkAccount, withoutPassword, type Account } from '../../src/account';
-import type { AccountInput, HostApi, HostNotice, HostState, Preferences, SaveResult } from '../../src/host-api';
+import { randomUUID } from 'node:crypto';
+import type { AccountInput, EmergencySettings, HostApi, HostNotice, HostState, Preferences, SaveResult } from '../../src/host-api';
 import { fieldError, type FieldError } from '../../src/result';
 import type { Provisioning } from './provisioning';
 import type { SecretStore } from './secrets';
@@ -28,7 +29,7 @@ function sameCredentials(a: Account | null, b: Account): boolean {
 }
 
 const managed = (): FieldError =>
-  fieldError('account', 'accountManaged', 'This account is managed by your administrator and cannot be changed here.');
+  fieldError('account', 'managed', 'This account is managed by your administrator and cannot be changed here.');
 
 export function createHostServices(opts: HostServicesOptions): HostApi {
   const { settings, secrets, provisioning } = opts;
@@ -36,7 +37,7 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
   const filePassword = provisioned?.password ?? '';
 
   // Reconcile the store with the provisioning file once, at start-up. A store failure here must not
-  // stop the app: the account then simply comes from the file alone until the next launch.
+  // stop the app: the account then comes from the file alone, and password() re-checks ownership.
   try {
     if (provisioned) {
       const account = withoutPassword(provisioned);
@@ -52,13 +53,41 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
     }
     // When a configured file is broken, the last valid provisioned account (if any) stays in force.
   } catch {
-    // Reported by the failing store itself where it can be (settingsRecovered).
+    // Nothing unsafe follows: see password().
   }
+
+  if (!settings.get('deviceId')) {
+    try {
+      settings.set('deviceId', randomUUID());
+    } catch {
+      // Read-only store: a per-run id below.
+    }
+  }
+  const deviceId = settings.get('deviceId') || randomUUID();
+
+  /** Read once per state: nothing on the emergency path asks the host anything. */
+  const emergency = (): EmergencySettings => {
+    const e = provisioning?.ok ? provisioning.emergency : null;
+    const address = e?.address ? { address: e.address, source: 'administrator' as const, locked: e.addressLocked } : null;
+    const localeRegion = /[-_]([A-Z]{2})\b/.exec(opts.systemLocale)?.[1];
+    return {
+      address,
+      homeCountry: address?.address.country ?? e?.homeCountry ?? localeRegion ?? 'FR',
+      outsideLinePrefix: e?.outsideLinePrefix ?? '',
+      numbers: e?.numbers ?? [],
+      deviceId,
+    };
+  };
 
   const account = (): Account | null => (provisioned ? withoutPassword(provisioned) : settings.get('account'));
   const isManaged = (): boolean =>
     provisioned !== null || (settings.get('accountSource') === 'provisioned' && settings.get('account') !== null);
-  const password = (): string | null => (isManaged() && filePassword ? filePassword : secrets.get() || null);
+  const password = (): string | null => {
+    if (filePassword) return filePassword;
+    // A stored password is handed out for a provisioned account only if it was saved for that account.
+    if (provisioned && !sameCredentials(settings.get('account'), provisioned)) return null;
+    return secrets.get() || null;
+  };
 
   const state = (): HostState => {
     const current = account();
@@ -69,6 +98,7 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
       accountSource: isManaged() ? 'provisioned' : current ? 'user' : 'none',
       hasPassword: password() !== null,
       preferences: settings.get('preferences'),
+      emergency: emergency(),
       notices: [...(provisioning?.notices ?? []), ...(opts.notices ?? [])],
     };
   };
@@ -93,9 +123,15 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
       if (isManaged()) {
         // Only a password the administrator left out may be typed; every other field is theirs.
         if (filePassword || typed === '') return { ok: false, errors: [managed()] };
+        // The password's own rules (length, …); the administrator's fields were checked on load.
         const checked = checkAccount({ ...account(), password: typed }, true);
-        if (!checked.ok) return { ok: false, errors: checked.errors.filter((e) => e.field === 'password') };
-        const err = persist('password', () => secrets.set(typed));
+        const passwordErrors = checked.ok ? [] : checked.errors.filter((e) => e.field === 'password');
+        if (passwordErrors.length > 0) return { ok: false, errors: passwordErrors };
+        const current = account() as Account;
+        const err = persist('password', () => {
+          secrets.set(typed);
+          settings.set('account', current);
+        });
         return err ? { ok: false, errors: [err] } : { ok: true, state: state() };
       }
       // An empty password keeps the stored one, so it is required only when none is stored.

@@ -17,6 +17,8 @@ export type StoredSettings = {
   /** 'provisioned' marks the last valid administrator account, kept for when the file goes missing. */
   accountSource: HostState['accountSource'];
   preferences: Preferences;
+  /** Random per-install id: the PIDF-LO's device id. Made on first start. */
+  deviceId: string;
 };
 
 /** The settings file's name, without `.json`. */
@@ -31,6 +33,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   account: null,
   accountSource: 'none',
   preferences: DEFAULT_PREFERENCES,
+  deviceId: '',
 };
 
 // Generous bounds: the real checks are checkAccount's; these only stop absurd hand edits.
@@ -72,6 +75,7 @@ export const settingsOptions = {
       ],
     },
     accountSource: { enum: ['none', 'user', 'provisioned'] },
+    deviceId: { type: 'string', maxLength: 64 },
     preferences: {
       // Extra keys allowed so that settings written by a newer version still open after a downgrade.
       type: 'object',
@@ -151,13 +155,14 @@ export function openSettings(dir: string, open: (options: SettingsOptions) => Se
       const fresh = open(options);
       notices.push({
         code: 'settingsRecovered',
-        message: `The settings file ${file} could not be read (${message(err)}). It was kept as ${backup} and the defaults are in use.`,
+        // A detail: the UI wraps it in its own sentence ("…damaged. A backup copy was kept: …").
+        message: `${backup} (${message(err)})`,
       });
       return fresh;
     } catch (again) {
       notices.push({
         code: 'settingsRecovered',
-        message: `The settings file ${file} could not be read or replaced (${message(again)}). Changes will not be saved.`,
+        message: `${file} could not be replaced (${message(again)}); changes will not be saved`,
       });
       return memoryBackend();
     }

@@ -112,6 +112,9 @@ async function restartPhone(state: HostState): Promise<void> {
   phone = new Phone({
     account: { ...state.account, password },
     audioInputId: () => useApp.getState().host?.preferences.audioInputId ?? '',
+    getUserMedia: (constraints) => navigator.mediaDevices.getUserMedia(constraints),
+    doNotDisturb: () => useApp.getState().host?.preferences.doNotDisturb ?? false,
+    random: () => crypto.randomUUID().replace(/-/g, '').slice(0, 16),
     onRemoteStream: (id, stream) => playRemote(id, stream, useApp.getState().host?.preferences.audioOutputId ?? ''),
     onChange: (snapshot) => {
       const before = useApp.getState().phone.calls.map((c) => c.id);

@@ -6,7 +6,12 @@
  * here, so `ADDITIONS` below fills the gaps; an administrator can add or override more through the
  * provisioning file. This module is the one place those rules live.
  */
-import { PhoneNumberUtil, ShortNumberInfo } from 'google-libphonenumber';
+import libphonenumber from 'google-libphonenumber';
+
+// A CommonJS package: its named exports are reachable only through the default import under Node ESM.
+const { PhoneNumberUtil, ShortNumberInfo } = libphonenumber;
+type PhoneNumberUtil = libphonenumber.PhoneNumberUtil;
+type ShortNumberInfo = libphonenumber.ShortNumberInfo;
 
 type Region = Parameters<ShortNumberInfo['isEmergencyNumber']>[1];
 /** The typings lack this method, which the library has. */

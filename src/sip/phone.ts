@@ -13,9 +13,15 @@ import {
   UserAgent,
   type UserAgentOptions,
 } from 'sip.js';
-import type { IncomingResponse } from 'sip.js/lib/core';
-import { SessionDescriptionHandler, type SessionDescriptionHandlerOptions } from 'sip.js/lib/platform/web';
+import type { IncomingResponse, OutgoingRequestMessage } from 'sip.js/lib/core';
+import {
+  defaultSessionDescriptionHandlerFactory,
+  SessionDescriptionHandler,
+  type SessionDescriptionHandlerOptions,
+} from 'sip.js/lib/platform/web';
+import type { SessionDescriptionHandlerFactory } from 'sip.js';
 import type { AccountWithPassword } from '../account';
+import { emergencyHeaders, multipartOffer, shouldFailOver, type MultipartBody } from './emergency-invite';
 
 export type RegistrationFailure = 'wrongCredentials' | 'forbidden' | 'gatewayUnreachable' | 'rejected' | 'noAccount';
 
@@ -28,8 +34,26 @@ export type RegistrationState =
 
 export type CallState = 'dialing' | 'ringing' | 'progress' | 'established' | 'ended';
 
+export interface EmergencyAttempt {
+  gateway: string;
+  /** SIP status, 'no response' or a transport error. */
+  result: string;
+}
+
+export interface EmergencyInfo {
+  dialString: string;
+  urn?: string;
+  /** Whether a PIDF-LO went with the INVITE. */
+  locationSent: boolean;
+  /** Gateways tried, in order; the last one carries the call. */
+  attempts: EmergencyAttempt[];
+  /** Every gateway failed: the user must use another phone. */
+  allGatewaysFailed?: boolean;
+}
+
 export interface CallSnapshot {
   id: string;
+  emergency?: EmergencyInfo;
   direction: 'outgoing' | 'incoming';
   remoteUri: string;
   remoteName: string;
@@ -59,8 +83,23 @@ export interface AudioStats {
   audioLevel: number;
 }
 
+/** What the UI asks for when it places an emergency call. */
+export interface EmergencyCallRequest {
+  /** The bare emergency number, dialled at the gateway: `sip:112@gateway-domain`. */
+  dialString: string;
+  urn?: string;
+  /** The PIDF-LO to send, or null when the location is unknown. */
+  pidfLo: string | null;
+}
+
 export interface PhoneOptions {
   account: AccountWithPassword;
+  /** The platform's getUserMedia; injected so the core has no DOM dependency. */
+  getUserMedia: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
+  /** Incoming calls are turned away while it says so (never emergency ones of ours). */
+  doNotDisturb?: () => boolean;
+  /** Random token source (boundaries, Content-IDs). */
+  random?: () => string;
   /** Called with the remote stream of a call, to be played by the UI's audio element. */
   onRemoteStream?: (callId: string, stream: MediaStream) => void;
   onChange: (snapshot: PhoneSnapshot) => void;
@@ -74,9 +113,17 @@ export interface PhoneOptions {
 interface ManagedCall {
   snapshot: CallSnapshot;
   session: Session;
+  /** A connection made only for this call (emergency failover); stopped when the call ends. */
+  ownUserAgent?: UserAgent;
 }
 
 const RECONNECT_DELAYS_MS = [1000, 2000, 4000, 8000, 15000, 30000];
+/** Emergency INVITEs wait at most this long for ICE candidates: host candidates come in a few ms. */
+export const EMERGENCY_ICE_GATHERING_MS = 40;
+/** A gateway that has not answered an emergency INVITE at all by then is skipped. */
+export const EMERGENCY_NO_RESPONSE_MS = 2500;
+/** A pre-acquired microphone stream is released if no call uses it by then. */
+const WARM_MEDIA_TTL_MS = 30_000;
 
 export class Phone {
   private ua: UserAgent | undefined;
@@ -89,8 +136,63 @@ export class Phone {
   private stopped = false;
   private authFailed = false;
   private nextId = 1;
+  private currentGateway = '';
+  private warmMedia: { stream: Promise<MediaStream>; timer: ReturnType<typeof setTimeout> } | undefined;
+  /** Sessions whose first offer must go out as SDP + PIDF-LO. */
+  private readonly emergencyOffers = new WeakMap<Session, (sdp: string) => MultipartBody>();
+  private readonly sdhFactory: SessionDescriptionHandlerFactory;
 
-  constructor(private readonly opts: PhoneOptions) {}
+  constructor(private readonly opts: PhoneOptions) {
+    const base = defaultSessionDescriptionHandlerFactory((constraints) => this.takeMedia(constraints));
+    // Wraps only the initial offer of an emergency call; re-INVITEs and answers are plain SDP.
+    this.sdhFactory = (session, options) => {
+      const sdh = base(session, options) as SessionDescriptionHandler;
+      const wrap = this.emergencyOffers.get(session);
+      if (wrap) {
+        const original = sdh.getDescription.bind(sdh);
+        let first = true;
+        sdh.getDescription = async (o, m) => {
+          const description = await original(o, m);
+          if (!first) return description;
+          first = false;
+          return wrap(description.body);
+        };
+      }
+      return sdh;
+    };
+  }
+
+  /** The microphone, from a pre-acquired stream when there is one (emergency digits typed). */
+  private takeMedia(constraints: MediaStreamConstraints): Promise<MediaStream> {
+    const warm = this.warmMedia;
+    if (warm) {
+      clearTimeout(warm.timer);
+      this.warmMedia = undefined;
+      return warm.stream;
+    }
+    return this.opts.getUserMedia(constraints);
+  }
+
+  /** Opens the microphone ahead of the call, so an emergency INVITE does not wait for it. */
+  prewarmMedia(): void {
+    if (this.warmMedia) return;
+    const stream = this.opts.getUserMedia(this.mediaOptions().constraints as MediaStreamConstraints);
+    stream.catch(() => undefined);
+    const timer = setTimeout(() => this.releaseWarmMedia(), WARM_MEDIA_TTL_MS);
+    this.warmMedia = { stream, timer };
+  }
+
+  releaseWarmMedia(): void {
+    const warm = this.warmMedia;
+    if (!warm) return;
+    clearTimeout(warm.timer);
+    this.warmMedia = undefined;
+    void warm.stream.then((s) => s.getTracks().forEach((t) => t.stop())).catch(() => undefined);
+  }
+
+  private random(): string {
+    return this.opts.random?.() ?? Math.random().toString(36).slice(2, 12);
+  }
 
   get snapshot(): PhoneSnapshot {
     return { registration: this.registration, calls: [...this.calls.values()].map((c) => ({ ...c.snapshot })) };
@@ -126,22 +228,10 @@ export class Phone {
     }
     await this.teardownUserAgent();
     this.authFailed = false;
+    this.currentGateway = gateway;
     this.setRegistration({ status: 'connecting', gateway });
     const options: UserAgentOptions = {
-      uri,
-      transportOptions: { server: gateway, connectionTimeout: 5, keepAliveInterval: 25 },
-      authorizationUsername: account.authUser,
-      authorizationPassword: account.password,
-      displayName: account.displayName || undefined,
-      userAgentString: this.opts.userAgentString ?? 'SecoursSoftphone/0.1',
-      logBuiltinEnabled: false,
-      logLevel: 'error',
-      noAnswerTimeout: 120,
-      sessionDescriptionHandlerFactoryOptions: {
-        // Only the account's ICE servers: never sip.js's public default STUN server.
-        peerConnectionConfiguration: { iceServers: account.iceServers.map((s) => ({ ...s })) },
-        iceGatheringTimeout: this.opts.iceGatheringTimeoutMs ?? 1000,
-      },
+      ...this.userAgentOptions(gateway),
       delegate: {
         onInvite: (invitation) => this.onInvite(invitation),
         onDisconnect: (error) => {
@@ -158,6 +248,7 @@ export class Phone {
     };
     const ua = new UserAgent(options);
     this.ua = ua;
+    void uri;
     try {
       await ua.start();
     } catch (err) {
@@ -177,6 +268,27 @@ export class Phone {
     if (this.ua !== ua) return;
     this.attempt = 0;
     await this.register(ua, gateway);
+  }
+
+  private userAgentOptions(gateway: string): UserAgentOptions {
+    const { account } = this.opts;
+    return {
+      uri: UserAgent.makeURI(account.sipUri),
+      transportOptions: { server: gateway, connectionTimeout: 5, keepAliveInterval: 25 },
+      authorizationUsername: account.authUser,
+      authorizationPassword: account.password,
+      displayName: account.displayName || undefined,
+      userAgentString: this.opts.userAgentString ?? 'SecoursSoftphone/0.1',
+      logBuiltinEnabled: false,
+      logLevel: 'error',
+      noAnswerTimeout: 120,
+      sessionDescriptionHandlerFactory: this.sdhFactory,
+      sessionDescriptionHandlerFactoryOptions: {
+        // Only the account's ICE servers: never sip.js's public default STUN server.
+        peerConnectionConfiguration: { iceServers: account.iceServers.map((s) => ({ ...s })) },
+        iceGatheringTimeout: this.opts.iceGatheringTimeoutMs ?? 1000,
+      },
+    };
   }
 
   private async register(ua: UserAgent, gateway: string): Promise<void> {
@@ -254,7 +366,7 @@ export class Phone {
     this.setRegistration({ status: 'unconfigured' });
   }
 
-  private mediaOptions(): SessionDescriptionHandlerOptions {
+  private mediaOptions(): SessionDescriptionHandlerOptions & { constraints: MediaStreamConstraints } {
     const id = this.opts.audioInputId?.() ?? '';
     return { constraints: { audio: id ? { deviceId: { exact: id } } : true, video: false } };
   }
@@ -276,24 +388,174 @@ export class Phone {
       },
     };
     this.calls.set(id, call);
+    this.bind(call, session);
+    this.emit();
+    return call;
+  }
+
+  /** Follows a session's state; a replaced session (emergency failover) no longer counts. */
+  private bind(call: ManagedCall, session: Session, onTerminated?: () => boolean): void {
+    call.session = session;
     session.stateChange.addListener((state) => {
+      if (call.session !== session) return;
       if (state === SessionState.Established) {
         call.snapshot.state = 'established';
         call.snapshot.answeredAt = Date.now();
         this.attachRemoteMedia(call);
       } else if (state === SessionState.Terminated) {
-        call.snapshot.state = 'ended';
-        call.snapshot.endedAt = Date.now();
-        // Keep ended calls briefly so the UI can say how they ended.
-        setTimeout(() => {
-          this.calls.delete(id);
-          this.emit();
-        }, 1500);
+        // The emergency path may move the call to another gateway instead of ending it.
+        if (onTerminated?.()) return;
+        this.endCall(call);
       }
       this.emit();
     });
+  }
+
+  private endCall(call: ManagedCall): void {
+    if (call.snapshot.state === 'ended' && call.snapshot.endedAt) return;
+    call.snapshot.state = 'ended';
+    call.snapshot.endedAt = Date.now();
+    void call.ownUserAgent?.stop().catch(() => undefined);
+    // Keep ended calls briefly so the UI can say how they ended.
+    setTimeout(() => {
+      this.calls.delete(call.snapshot.id);
+      this.emit();
+    }, 1500);
     this.emit();
-    return call;
+  }
+
+  private activeEmergency(): ManagedCall | undefined {
+    return [...this.calls.values()].find((c) => c.snapshot.emergency && c.snapshot.state !== 'ended');
+  }
+
+  /**
+   * Places an emergency call. Never refused: other calls are held or ended, and a gateway that
+   * answers 5xx, 408 or nothing at all is replaced at once by the next one.
+   */
+  callEmergency(req: EmergencyCallRequest): string {
+    const { account } = this.opts;
+    const target = `sip:${req.dialString}@${this.domain}`;
+    for (const other of this.calls.values()) {
+      if (other.snapshot.state === 'ended') continue;
+      if (other.snapshot.state === 'established') void this.setHold(other.snapshot.id, true).catch(() => this.hangup(other.snapshot.id));
+      else void this.hangup(other.snapshot.id).catch(() => undefined);
+    }
+    const placeholder = { state: SessionState.Initial } as unknown as Session;
+    const call = this.track(placeholder, 'outgoing', target, req.dialString);
+    call.snapshot.emergency = { dialString: req.dialString, urn: req.urn, locationSent: req.pidfLo !== null, attempts: [] };
+    // Start from the gateway we are registered on, then the others in their configured order.
+    const order = [...account.gateways];
+    const current = order.indexOf(this.currentGateway);
+    if (current > 0) order.unshift(...order.splice(current, 1));
+    void this.attemptEmergency(call, req, order, 0);
+    return call.snapshot.id;
+  }
+
+  private async attemptEmergency(call: ManagedCall, req: EmergencyCallRequest, gateways: string[], index: number): Promise<void> {
+    const info = call.snapshot.emergency as EmergencyInfo;
+    if (isEnded(call)) return;
+    const gateway = gateways[index];
+    if (gateway === undefined) {
+      info.allGatewaysFailed = true;
+      call.snapshot.endReason = 'allGatewaysFailed';
+      this.endCall(call);
+      return;
+    }
+    const attempt: EmergencyAttempt = { gateway, result: 'trying' };
+    info.attempts.push(attempt);
+    this.emit();
+    const next = (result: string): void => {
+      attempt.result = result;
+      void this.attemptEmergency(call, req, gateways, index + 1);
+    };
+
+    let ua: UserAgent;
+    try {
+      ua = await this.userAgentFor(gateway, call);
+    } catch (err) {
+      next(err instanceof Error ? err.message : 'unreachable');
+      return;
+    }
+    if (isEnded(call)) return;
+    const target = UserAgent.makeURI(`sip:${req.dialString}@${this.domain}`);
+    if (!target) throw new Error(`bad emergency target ${req.dialString}`);
+    const parts = {
+      callbackUri: this.opts.account.sipUri,
+      urn: req.urn,
+      pidfLo: req.pidfLo,
+      contentId: `loc-${this.random()}@${this.domain}`,
+    };
+    const inviter = new Inviter(ua, target, {
+      extraHeaders: emergencyHeaders(parts),
+      sessionDescriptionHandlerOptions: { ...this.mediaOptions(), iceGatheringTimeout: EMERGENCY_ICE_GATHERING_MS } as SessionDescriptionHandlerOptions,
+    });
+    if (req.pidfLo) {
+      const pidf = req.pidfLo;
+      this.emergencyOffers.set(inviter, (sdp) => multipartOffer(sdp, pidf, parts.contentId, () => this.random()));
+      declareOfferInBody(inviter.request);
+    }
+    let movedOn = false;
+    let heard = false;
+    const moveOn = (result: string): boolean => {
+      if (movedOn || call.snapshot.state === 'established') return false;
+      movedOn = true;
+      clearTimeout(silence);
+      next(result);
+      return true;
+    };
+    const silence = setTimeout(() => {
+      if (heard) return;
+      if (moveOn('no response')) void inviter.cancel().catch(() => undefined);
+    }, EMERGENCY_NO_RESPONSE_MS);
+    this.bind(call, inviter, () => movedOn);
+    attempt.result = 'sent';
+    this.emit();
+    inviter
+      .invite({
+        requestDelegate: {
+          onTrying: () => void (heard = true),
+          onProgress: (response) => {
+            heard = true;
+            if ((response.message.statusCode ?? 0) >= 180 && call.snapshot.state === 'dialing') {
+              call.snapshot.state = 'progress';
+              this.emit();
+            }
+          },
+          onAccept: () => {
+            heard = true;
+            clearTimeout(silence);
+            attempt.result = '200';
+          },
+          onReject: (response) => {
+            heard = true;
+            clearTimeout(silence);
+            const code = response.message.statusCode ?? 0;
+            const result = `${code} ${response.message.reasonPhrase ?? ''}`.trim();
+            if (shouldFailOver(code)) moveOn(result);
+            else {
+              attempt.result = result;
+              call.snapshot.endReason = result;
+            }
+          },
+        },
+      })
+      .catch((err: unknown) => {
+        clearTimeout(silence);
+        moveOn(err instanceof Error ? err.message : String(err));
+      });
+  }
+
+  /** The registered connection when it serves `gateway`, else a connection made for this call. */
+  private async userAgentFor(gateway: string, call: ManagedCall): Promise<UserAgent> {
+    if (this.ua && this.currentGateway === gateway && this.ua.isConnected()) return this.ua;
+    const ua = new UserAgent({
+      ...this.userAgentOptions(gateway),
+      transportOptions: { server: gateway, connectionTimeout: 2, keepAliveInterval: 25 },
+    });
+    await ua.start();
+    void call.ownUserAgent?.stop().catch(() => undefined);
+    call.ownUserAgent = ua;
+    return ua;
   }
 
   private attachRemoteMedia(call: ManagedCall): void {
@@ -338,6 +600,11 @@ export class Phone {
   }
 
   private onInvite(invitation: Invitation): void {
+    // Nothing interrupts an emergency call: no call waiting, the caller hears busy.
+    if (this.activeEmergency() || this.opts.doNotDisturb?.()) {
+      void invitation.reject({ statusCode: 486 }).catch(() => undefined);
+      return;
+    }
     const remote = invitation.remoteIdentity;
     this.track(invitation, 'incoming', remote.uri.toString(), remote.displayName || remote.uri.user || remote.uri.toString());
   }
@@ -359,7 +626,13 @@ export class Phone {
   }
 
   async hangup(id: string): Promise<void> {
-    const { session } = this.get(id);
+    const call = this.get(id);
+    const { session } = call;
+    if (call.snapshot.emergency && session.state === SessionState.Initial) {
+      // Not sent yet, or between gateways: stop trying.
+      call.snapshot.endReason = 'cancelled';
+      this.endCall(call);
+    }
     switch (session.state) {
       case SessionState.Initial:
       case SessionState.Establishing:
@@ -391,6 +664,7 @@ export class Phone {
   async setHold(id: string, held: boolean): Promise<void> {
     const call = this.get(id);
     const { session } = call;
+    if (call.snapshot.emergency) throw new Error('An emergency call cannot be put on hold.');
     if (session.state !== SessionState.Established || call.snapshot.held === held || call.snapshot.holdPending) return;
     call.snapshot.holdPending = true;
     this.emit();
@@ -463,4 +737,20 @@ export class Phone {
   get sipDomain(): string {
     return this.domain;
   }
+}
+
+function isEnded(call: ManagedCall): boolean {
+  return call.snapshot.state === 'ended';
+}
+
+/**
+ * sip.js infers Content-Disposition `session` only for a bare application/sdp body, and would
+ * otherwise take the 200 OK for an offer and put a new offer in the ACK. This tells its offer/answer
+ * logic that the multipart INVITE carries the offer, without adding a header to the wire: the
+ * multipart body's SDP part already says `Content-Disposition: session`.
+ */
+function declareOfferInBody(request: OutgoingRequestMessage): void {
+  const getHeader = request.getHeader.bind(request);
+  request.getHeader = (name: string): string | undefined =>
+    name.toLowerCase() === 'content-disposition' && /^multipart\//i.test(getHeader('Content-Type') ?? '') ? 'session' : getHeader(name);
 }

@@ -31,6 +31,10 @@ export interface GatewayOptions {
 
 export const DOMAIN = '127.0.0.1';
 export const FAR_END_EXTENSION = '1000';
+/** The far end's account that plays the emergency answering point (PSAP). */
+export const PSAP_USER = 'psap';
+/** What the test gateway routes to the emergency edge: the French list, 112, 911, 999 and friends. */
+export const EMERGENCY_ROUTE_RE = '^(112|15|17|18|114|115|116000|116117|119|191|196|197|911|999|000|110)$';
 export const DEFAULT_USERS: TestUser[] = [
   { user: 'alice', password: 'alice-secret' },
   { user: 'bob', password: 'bob-secret' },
@@ -226,6 +230,10 @@ function dtmfDigit(code: number | string): string {
 
 export interface Gateway {
   wsUrl: string;
+  /** Same registrar, but answers emergency INVITEs with 503: for failover tests. */
+  wsUrlFailing: string;
+  /** Where the emergency edge's sipdump writes every message it saw. */
+  sipDumpDir: string;
   sipPort: number;
   domain: string;
   users: TestUser[];
@@ -255,6 +263,8 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
   const users = opts.users ?? DEFAULT_USERS;
   const sipPort = opts.sipPort ?? (await freeUdpPort());
   const wsPort = opts.wsPort ?? (await freePort());
+  const wsFailingPort = await freePort();
+  const edgePort = await freeUdpPort();
   const ngPort = await freeUdpPort();
   const ctrlPort = await freePort();
   const farEndPort = await freeUdpPort();
@@ -310,11 +320,17 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     const farEndUri = `sip:${FAR_END_EXTENSION}@${DOMAIN}:${sipPort}`;
     const routes = [
       `if ($rU == "${FAR_END_EXTENSION}") { $ru = "sip:${FAR_END_EXTENSION}@127.0.0.1:${farEndPort}"; route(RELAY); exit; }`,
+      // Emergency numbers go to the emergency edge; the failing listener answers 503 instead.
+      `if ($rU =~ "${EMERGENCY_ROUTE_RE}") {`,
+      `\tif ($Rp == ${wsFailingPort}) { sl_send_reply("503", "Service Unavailable"); exit; }`,
+      `\t$ru = "sip:" + $rU + "@127.0.0.1:${edgePort}"; route(RELAY); exit;`,
+      '}',
     ].join('\n\t');
     const cfg = fill(readFileSync(join(HERE, 'kamailio-gateway.cfg'), 'utf8'), {
       DEBUG: opts.debug ?? 2,
       SIP_PORT: sipPort,
       WS_PORT: wsPort,
+      WS_FAILING_PORT: wsFailingPort,
       RTPENGINE_NG_PORT: ngPort,
       RUN_DIR: runDir,
       DOMAIN,
@@ -327,6 +343,23 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     await waitFor('kamailio SIP', async () => ((await sipOptions(sipPort)) ? true : null), 15_000);
     await waitFor('kamailio WebSocket', () => tcpOpen(wsPort), 5_000);
 
+    // The emergency edge: sipdump of everything, multipart reduced to SDP, on to the answering point.
+    const dumpDir = join(runDir, 'sipdump');
+    mkdirSync(dumpDir, { recursive: true });
+    const edgeCfg = fill(readFileSync(join(HERE, 'kamailio-edge.cfg'), 'utf8'), {
+      DEBUG: opts.debug ?? 2,
+      EDGE_PORT: edgePort,
+      DUMP_DIR: dumpDir,
+      PSAP_USER: PSAP_USER,
+      PSAP_PORT: farEndPort,
+    });
+    const edgeCfgPath = join(runDir, 'kamailio-edge.cfg');
+    writeFileSync(edgeCfgPath, edgeCfg);
+    const edgeRun = join(runDir, 'edge');
+    mkdirSync(edgeRun, { recursive: true });
+    startChild('edge', 'kamailio', ['-DD', '-E', '-f', edgeCfgPath, '-Y', edgeRun, '-w', edgeRun]);
+    await waitFor('emergency edge', async () => ((await sipOptions(edgePort)) ? true : null), 15_000);
+
     const recordingsDir = join(runDir, 'recordings');
     const baresipDir = join(runDir, 'baresip');
     mkdirSync(recordingsDir, { recursive: true });
@@ -336,8 +369,11 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
       CTRL_PORT: ctrlPort,
       RECORDINGS: recordingsDir,
     }));
-    writeFileSync(join(baresipDir, 'accounts'),
-      `<sip:${FAR_END_EXTENSION}@127.0.0.1:${farEndPort}>;answermode=auto;regint=0;outbound="sip:127.0.0.1:${sipPort}"\n`);
+    writeFileSync(join(baresipDir, 'accounts'), [
+      `<sip:${FAR_END_EXTENSION}@127.0.0.1:${farEndPort}>;answermode=auto;regint=0;outbound="sip:127.0.0.1:${sipPort}"`,
+      `<sip:${PSAP_USER}@127.0.0.1:${farEndPort}>;answermode=auto;regint=0;outbound="sip:127.0.0.1:${sipPort}"`,
+      '',
+    ].join('\n'));
     startChild('baresip', 'baresip', ['-f', baresipDir]);
     farEnd = await FarEndControl.connect(ctrlPort);
 
@@ -349,6 +385,8 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     };
     return {
       wsUrl: `ws://127.0.0.1:${wsPort}`,
+      wsUrlFailing: `ws://127.0.0.1:${wsFailingPort}`,
+      sipDumpDir: dumpDir,
       sipPort,
       domain: DOMAIN,
       users,

@@ -131,7 +131,7 @@ describe('host services', () => {
     expect(await api.getPassword()).toBe(PASSWORD);
     const r = await api.saveAccount(input);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors[0]).toMatchObject({ field: 'account', code: 'accountManaged' });
+    if (!r.ok) expect(r.errors[0]).toMatchObject({ field: 'account', code: 'managed' });
     expect(plainFiles(dir).replace(readFileSync(prov, 'utf8'), '')).not.toContain(PASSWORD);
   });
 

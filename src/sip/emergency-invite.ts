@@ -1,0 +1,64 @@
+/**
+ * The emergency INVITE (RFC 6881 / RFC 6442): headers, and the multipart/mixed body that carries
+ * the SDP offer with the PIDF-LO. Pure functions; the Phone puts them on the wire through sip.js.
+ */
+import { PIDF_CONTENT_TYPE } from '../emergency/pidf-lo';
+
+/**
+ * The header a gateway may map to the RFC 5031 service URN: sip.js 0.21 cannot put a `urn:` in the
+ * Request-URI, so the Request-URI carries the dial string and this carries the URN.
+ */
+export const SERVICE_URN_HEADER = 'X-Emergency-Service-URN';
+
+export interface EmergencyInviteParts {
+  /** The caller's address of record: where emergency services call back. */
+  callbackUri: string;
+  urn?: string;
+  /** PIDF-LO document, or null when the location is unknown (the call still goes out). */
+  pidfLo: string | null;
+  /** Content-ID of the PIDF-LO part, without angle brackets: `loc-…@host`. */
+  contentId: string;
+}
+
+export function emergencyHeaders(parts: EmergencyInviteParts): string[] {
+  const headers = ['Priority: emergency', `P-Preferred-Identity: <${parts.callbackUri}>`];
+  if (parts.pidfLo) headers.push(`Geolocation: <cid:${parts.contentId}>`, 'Geolocation-Routing: yes');
+  if (parts.urn) headers.push(`${SERVICE_URN_HEADER}: ${parts.urn}`);
+  return headers;
+}
+
+export interface MultipartBody {
+  contentType: string;
+  body: string;
+}
+
+/**
+ * SDP offer + PIDF-LO as multipart/mixed (RFC 5621). The boundary is random and checked against
+ * both parts, so no address text can end a part early.
+ */
+export function multipartOffer(sdp: string, pidfLo: string, contentId: string, random: () => string): MultipartBody {
+  let boundary = `boundary-${random()}`;
+  while (sdp.includes(boundary) || pidfLo.includes(boundary)) boundary = `boundary-${random()}`;
+  const crlf = (s: string): string => s.replace(/\r?\n/g, '\r\n').replace(/(\r\n)*$/, '');
+  const body = [
+    `--${boundary}`,
+    'Content-Type: application/sdp',
+    'Content-Disposition: session',
+    '',
+    crlf(sdp),
+    `--${boundary}`,
+    `Content-Type: ${PIDF_CONTENT_TYPE}`,
+    `Content-ID: <${contentId}>`,
+    'Content-Disposition: by-reference;handling=optional',
+    '',
+    crlf(pidfLo),
+    `--${boundary}--`,
+    '',
+  ].join('\r\n');
+  return { contentType: `multipart/mixed;boundary=${boundary}`, body };
+}
+
+/** Status codes after which an emergency call is retried at once on the next gateway. */
+export function shouldFailOver(statusCode: number): boolean {
+  return statusCode === 408 || (statusCode >= 500 && statusCode < 600);
+}
