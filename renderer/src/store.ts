@@ -6,6 +6,9 @@ import { create } from 'zustand';
 import type { AccountInput, HostState, Preferences } from '../../src/host-api';
 import type { FieldError } from '../../src/result';
 import { parseDialString } from '../../src/dial';
+import type { Classification } from '../../src/emergency/classify';
+import { classifyInput, locationFor } from './emergency';
+import i18next from './i18n';
 import { Phone, type AudioStats, type PhoneSnapshot } from '../../src/sip/phone';
 import { getHost } from './host';
 import { playRemote, setOutputDevice, stopRemote } from './audio';
@@ -18,7 +21,11 @@ export interface AppState {
   phone: PhoneSnapshot;
   stats: Record<string, AudioStats>;
   dialInput: string;
+  /** What the typed digits are, recomputed on every key press. */
+  classification: Classification;
   dialError: string | null;
+  /** The emergency call whose hang-up awaits confirmation. */
+  confirmHangup: string | null;
   view: View;
   accountErrors: FieldError[];
   accountSaved: boolean;
@@ -30,6 +37,9 @@ export interface AppState {
   answer(id: string): void;
   decline(id: string): void;
   hangup(id: string): void;
+  /** Hang-up of an emergency call asks first; `confirmed` carries it out. */
+  requestHangup(id: string): void;
+  cancelHangup(): void;
   toggleMute(id: string): void;
   toggleHold(id: string): void;
   sendDtmf(id: string, key: string): void;
@@ -38,6 +48,13 @@ export interface AppState {
 }
 
 let phone: Phone | null = null;
+
+/** New dial input: classify it, and open the microphone early when it is an emergency number. */
+function typed(dialInput: string): Pick<AppState, 'dialInput' | 'classification' | 'dialError'> {
+  const classification = classifyInput(dialInput, useApp.getState().host);
+  if (classification.emergency) phone?.prewarmMedia();
+  return { dialInput, classification, dialError: null };
+}
 let statsLoop = false;
 
 export const useApp = create<AppState>((set, get) => ({
@@ -45,18 +62,30 @@ export const useApp = create<AppState>((set, get) => ({
   phone: { registration: { status: 'unconfigured' }, calls: [] },
   stats: {},
   dialInput: '',
+  classification: { emergency: false },
   dialError: null,
+  confirmHangup: null,
   view: 'dialer',
   accountErrors: [],
   accountSaved: false,
 
-  setDialInput: (v) => set({ dialInput: v, dialError: null }),
-  appendDigit: (d) => set((s) => ({ dialInput: s.dialInput + d, dialError: null })),
-  backspace: () => set((s) => ({ dialInput: s.dialInput.slice(0, -1), dialError: null })),
+  setDialInput: (v) => set(typed(v)),
+  appendDigit: (d) => set((s) => typed(s.dialInput + d)),
+  backspace: () => set((s) => typed(s.dialInput.slice(0, -1))),
   setView: (view) => set({ view }),
 
   dial: () => {
-    const { dialInput } = get();
+    const { dialInput, classification, host } = get();
+    if (classification.emergency && host) {
+      // Never refused: no registration or address check stands in the way.
+      if (!phone) {
+        set({ dialError: 'noAccountEmergency' });
+        return;
+      }
+      phone.callEmergency({ dialString: classification.dialString, urn: classification.urn, pidfLo: locationFor(host, i18next.language) });
+      set({ dialError: null });
+      return;
+    }
     if (!phone) {
       set({ dialError: 'notRegistered' });
       return;
@@ -75,7 +104,16 @@ export const useApp = create<AppState>((set, get) => ({
   },
   answer: (id) => void phone?.answer(id),
   decline: (id) => void phone?.decline(id),
-  hangup: (id) => void phone?.hangup(id),
+  hangup: (id) => {
+    set({ confirmHangup: null });
+    void phone?.hangup(id);
+  },
+  requestHangup: (id) => {
+    const call = get().phone.calls.find((c) => c.id === id);
+    if (call?.emergency && call.state !== 'ended') set({ confirmHangup: id });
+    else void phone?.hangup(id);
+  },
+  cancelHangup: () => set({ confirmHangup: null }),
   toggleMute: (id) => {
     const call = get().phone.calls.find((c) => c.id === id);
     if (call) phone?.setMute(id, !call.muted);

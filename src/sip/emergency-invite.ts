@@ -42,8 +42,8 @@ export function multipartOffer(sdp: string, pidfLo: string, contentId: string, r
   const crlf = (s: string): string => s.replace(/\r?\n/g, '\r\n').replace(/(\r\n)*$/, '');
   const body = [
     `--${boundary}`,
+    // An application/sdp part is of disposition `session` by default (RFC 3261 13.2.1, RFC 5621).
     'Content-Type: application/sdp',
-    'Content-Disposition: session',
     '',
     crlf(sdp),
     `--${boundary}`,

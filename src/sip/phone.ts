@@ -371,10 +371,11 @@ export class Phone {
     return { constraints: { audio: id ? { deviceId: { exact: id } } : true, video: false } };
   }
 
-  private track(session: Session, direction: 'outgoing' | 'incoming', remoteUri: string, remoteName: string): ManagedCall {
+  /** Starts following a call; `session` null means it is bound later (emergency attempts). */
+  private track(session: Session | null, direction: 'outgoing' | 'incoming', remoteUri: string, remoteName: string): ManagedCall {
     const id = `call-${this.nextId++}`;
     const call: ManagedCall = {
-      session,
+      session: session ?? NO_SESSION,
       snapshot: {
         id,
         direction,
@@ -388,7 +389,7 @@ export class Phone {
       },
     };
     this.calls.set(id, call);
-    this.bind(call, session);
+    if (session) this.bind(call, session);
     this.emit();
     return call;
   }
@@ -440,8 +441,7 @@ export class Phone {
       if (other.snapshot.state === 'established') void this.setHold(other.snapshot.id, true).catch(() => this.hangup(other.snapshot.id));
       else void this.hangup(other.snapshot.id).catch(() => undefined);
     }
-    const placeholder = { state: SessionState.Initial } as unknown as Session;
-    const call = this.track(placeholder, 'outgoing', target, req.dialString);
+    const call = this.track(null, 'outgoing', target, req.dialString);
     call.snapshot.emergency = { dialString: req.dialString, urn: req.urn, locationSent: req.pidfLo !== null, attempts: [] };
     // Start from the gateway we are registered on, then the others in their configured order.
     const order = [...account.gateways];
@@ -739,6 +739,9 @@ export class Phone {
   }
 }
 
+/** Stands for the session of an emergency call between gateway attempts. */
+const NO_SESSION = { state: SessionState.Initial } as unknown as Session;
+
 function isEnded(call: ManagedCall): boolean {
   return call.snapshot.state === 'ended';
 }
@@ -746,11 +749,15 @@ function isEnded(call: ManagedCall): boolean {
 /**
  * sip.js infers Content-Disposition `session` only for a bare application/sdp body, and would
  * otherwise take the 200 OK for an offer and put a new offer in the ACK. This tells its offer/answer
- * logic that the multipart INVITE carries the offer, without adding a header to the wire: the
- * multipart body's SDP part already says `Content-Disposition: session`.
+ * logic that the multipart INVITE carries the offer, without adding a header to the wire: inside the
+ * body, the application/sdp part is of disposition `session` by default.
  */
 function declareOfferInBody(request: OutgoingRequestMessage): void {
   const getHeader = request.getHeader.bind(request);
+  const isMultipart = (): boolean => {
+    const body = request.body as { contentType?: string } | string | undefined;
+    return typeof body === 'object' && /^multipart\//i.test(body.contentType ?? '');
+  };
   request.getHeader = (name: string): string | undefined =>
-    name.toLowerCase() === 'content-disposition' && /^multipart\//i.test(getHeader('Content-Type') ?? '') ? 'session' : getHeader(name);
+    name.toLowerCase() === 'content-disposition' && isMultipart() ? 'session' : getHeader(name);
 }

@@ -99,6 +99,10 @@ export const test = base.extend<Fixtures, { gateway: Gateway }>({
     await host.stop();
   },
   app: async ({ page, webHost }, use) => {
+    if (process.env.GATEWAY_LOG) {
+      page.on('console', (m) => console.log(`[page ${m.type()}] ${m.text()}`));
+      page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
+    }
     await page.goto(webHost.url);
     await use(page);
   },

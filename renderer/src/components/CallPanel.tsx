@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CallSnapshot } from '../../../src/sip/phone';
 import { useApp } from '../store';
+import { EmergencyAddress } from './EmergencyAddress';
 
 const DTMF_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
@@ -19,7 +20,9 @@ function useElapsed(since: number | undefined): string {
 export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
   const { t } = useTranslation();
   const stats = useApp((s) => s.stats[call.id]);
-  const { hangup, toggleMute, toggleHold, sendDtmf } = useApp();
+  const { requestHangup, hangup, cancelHangup, toggleMute, toggleHold, sendDtmf } = useApp();
+  const confirming = useApp((s) => s.confirmHangup === call.id);
+  const emergency = call.emergency;
   const [showKeys, setShowKeys] = useState(false);
   const hangupRef = useRef<HTMLButtonElement>(null);
   // A keyboard user who just placed or answered a call can hang up at once.
@@ -28,12 +31,33 @@ export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
   const flowing = Boolean(stats && stats.packetsSent > 0 && stats.packetsReceived > 0);
   const established = call.state === 'established';
   return (
-    <section className={`call call-${call.state}`} aria-label={t('call.region')} data-testid="call" data-call-state={call.state}>
+    <section
+      className={`call call-${call.state}${emergency ? ' call-emergency' : ''}`}
+      aria-label={emergency ? t('emergency.inCall') : t('call.region')}
+      data-testid="call"
+      data-call-state={call.state}
+      data-emergency={emergency ? 'true' : undefined}
+    >
+      {emergency && <p className="emergency-label">{t('emergency.inCall')}</p>}
       <h2 className="call-remote">{call.remoteName}</h2>
       <p className="call-state" role="status" aria-live="polite">
         {call.held ? t('call.onHold') : t(`call.${call.state}`)} {established && <span className="elapsed">{elapsed}</span>}
       </p>
-      {call.endReason && <p className="call-end-reason">{t('call.endReason', { reason: call.endReason })}</p>}
+      {emergency?.allGatewaysFailed ? (
+        <p role="alert" className="error emergency-failed" data-testid="emergency-failed">
+          {t('emergency.allFailed')}
+        </p>
+      ) : (
+        call.endReason && <p className="call-end-reason">{t('call.endReason', { reason: call.endReason })}</p>
+      )}
+      {emergency &&
+        emergency.attempts.slice(0, -1).map((a, i) => (
+          <p key={i} className="emergency-failover" data-testid="emergency-failover">
+            {t('emergency.failover', { gateway: a.gateway, result: a.result })}
+          </p>
+        ))}
+      {emergency && !emergency.locationSent && <p className="emergency-note">{t('emergency.noLocationSent')}</p>}
+      {emergency && <EmergencyAddress />}
       {established && (
         <p
           className="audio-stats"
@@ -51,20 +75,39 @@ export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
             <button type="button" aria-pressed={call.muted} onClick={() => toggleMute(call.id)}>
               {call.muted ? t('call.unmute') : t('call.mute')}
             </button>
-            <button type="button" aria-pressed={call.held} disabled={call.holdPending} onClick={() => toggleHold(call.id)}>
-              {call.held ? t('call.resume') : t('call.hold')}
-            </button>
+            {/* An emergency call cannot be put on hold. */}
+            {!emergency && (
+              <button type="button" aria-pressed={call.held} disabled={call.holdPending} onClick={() => toggleHold(call.id)}>
+                {call.held ? t('call.resume') : t('call.hold')}
+              </button>
+            )}
             <button type="button" aria-expanded={showKeys} onClick={() => setShowKeys((v) => !v)}>
               {t('call.keypad')}
             </button>
           </>
         )}
         {call.state !== 'ended' && (
-          <button type="button" ref={hangupRef} className="hangup" onClick={() => hangup(call.id)}>
+          <button type="button" ref={hangupRef} className="hangup" onClick={() => requestHangup(call.id)}>
             {t('call.hangup')}
           </button>
         )}
       </div>
+      {confirming && (
+        <div className="confirm-hangup" role="alertdialog" aria-labelledby={`confirm-${call.id}`} aria-describedby={`confirm-help-${call.id}`}>
+          <p id={`confirm-${call.id}`} className="confirm-title">
+            {t('emergency.confirmHangup')}
+          </p>
+          <p id={`confirm-help-${call.id}`}>{t('emergency.confirmHangupHelp')}</p>
+          <div className="call-controls">
+            <button type="button" autoFocus onClick={cancelHangup}>
+              {t('emergency.confirmHangupNo')}
+            </button>
+            <button type="button" className="hangup" onClick={() => hangup(call.id)}>
+              {t('emergency.confirmHangupYes')}
+            </button>
+          </div>
+        </div>
+      )}
       {established && showKeys && (
         <div className="keypad" role="group" aria-label={t('call.keypad')}>
           {DTMF_KEYS.map((k) => (

@@ -1,15 +1,41 @@
 import { useTranslation } from 'react-i18next';
+import { countryName } from '../../../src/emergency/format-address';
 import { useApp } from '../store';
+import { CompactAddress, EmergencyAddress } from './EmergencyAddress';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
+function EmergencyBanner(): React.JSX.Element | null {
+  const { t, i18n } = useTranslation();
+  const c = useApp((s) => s.classification);
+  if (!c.emergency) return null;
+  const lang = i18n.language === 'fr' ? 'fr' : 'en';
+  return (
+    <section className="emergency-banner" role="alert" aria-labelledby="emergency-banner-title" data-testid="emergency-banner">
+      <h2 id="emergency-banner-title">{t('emergency.banner', { number: c.entry.display, service: c.entry.service[lang] })}</h2>
+      {c.matchedAs !== 'home' && <p>{t('emergency.visited', { country: countryName(c.country, lang) })}</p>}
+      {c.entry.note && <p className="emergency-note">{c.entry.note[lang]}</p>}
+      {c.entry.test && <p className="emergency-note">{t('emergency.testLine')}</p>}
+      <EmergencyAddress />
+    </section>
+  );
+}
+
 export function Dialer(): React.JSX.Element {
-  const { t } = useTranslation();
-  const { dialInput, dialError, setDialInput, appendDigit, backspace, dial } = useApp();
+  const { t, i18n } = useTranslation();
+  const { dialInput, dialError, classification, setDialInput, appendDigit, backspace, dial } = useApp();
   const registered = useApp((s) => s.phone.registration.status === 'registered');
+  const lang = i18n.language === 'fr' ? 'fr' : 'en';
+  const errorText =
+    dialError === 'notRegistered'
+      ? t('dialer.notRegistered')
+      : dialError === 'noAccountEmergency'
+        ? t('emergency.noAccount')
+        : dialError && t('dialer.invalid', { message: dialError });
   return (
     <section className="dialer" aria-labelledby="dialer-title">
       <h2 id="dialer-title" className="visually-hidden">{t('nav.dialer')}</h2>
+      <CompactAddress />
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -34,11 +60,12 @@ export function Dialer(): React.JSX.Element {
             ⌫
           </button>
         </div>
-        {dialError && (
+        {errorText && (
           <p id="dial-error" role="alert" className="error">
-            {dialError === 'notRegistered' ? t('dialer.notRegistered') : t('dialer.invalid', { message: dialError })}
+            {errorText}
           </p>
         )}
+        <EmergencyBanner />
         <div className="keypad" role="group" aria-label={t('dialer.keypad')}>
           {KEYS.map((k) => (
             <button type="button" key={k} onClick={() => appendDigit(k)}>
@@ -46,10 +73,16 @@ export function Dialer(): React.JSX.Element {
             </button>
           ))}
         </div>
-        <button type="submit" className="call-button" disabled={dialInput.trim() === ''}>
-          {t('dialer.call')}
-        </button>
-        {!registered && <p className="hint">{t('dialer.notRegistered')}</p>}
+        {classification.emergency ? (
+          <button type="submit" className="call-button emergency-call-button" data-testid="emergency-call-button">
+            {t('emergency.callButton', { number: classification.entry.display, service: classification.entry.service[lang] })}
+          </button>
+        ) : (
+          <button type="submit" className="call-button" disabled={dialInput.trim() === ''}>
+            {t('dialer.call')}
+          </button>
+        )}
+        {!registered && !classification.emergency && <p className="hint">{t('dialer.notRegistered')}</p>}
       </form>
     </section>
   );
