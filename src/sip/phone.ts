@@ -115,6 +115,8 @@ interface ManagedCall {
   session: Session;
   /** A connection made only for this call (emergency failover); stopped when the call ends. */
   ownUserAgent?: UserAgent;
+  /** The user hung up: an emergency call must not move on to another gateway after that. */
+  hungUp?: boolean;
 }
 
 const RECONNECT_DELAYS_MS = [1000, 2000, 4000, 8000, 15000, 30000];
@@ -497,7 +499,7 @@ export class Phone {
     let movedOn = false;
     let heard = false;
     const moveOn = (result: string): boolean => {
-      if (movedOn || call.snapshot.state === 'established') return false;
+      if (movedOn || call.hungUp || call.snapshot.state === 'established') return false;
       movedOn = true;
       clearTimeout(silence);
       next(result);
@@ -507,7 +509,8 @@ export class Phone {
       if (heard) return;
       if (moveOn('no response')) void inviter.cancel().catch(() => undefined);
     }, EMERGENCY_NO_RESPONSE_MS);
-    this.bind(call, inviter, () => movedOn);
+    // Unanswered, the INVITE's outcome decides (next gateway, or the end): not the state change.
+    this.bind(call, inviter, () => !call.snapshot.answeredAt);
     attempt.result = 'sent';
     this.emit();
     inviter
@@ -531,17 +534,16 @@ export class Phone {
             clearTimeout(silence);
             const code = response.message.statusCode ?? 0;
             const result = `${code} ${response.message.reasonPhrase ?? ''}`.trim();
-            if (shouldFailOver(code)) moveOn(result);
-            else {
-              attempt.result = result;
-              call.snapshot.endReason = result;
-            }
+            if (shouldFailOver(code) && moveOn(result)) return;
+            attempt.result = result;
+            call.snapshot.endReason = result;
+            this.endCall(call);
           },
         },
       })
       .catch((err: unknown) => {
         clearTimeout(silence);
-        moveOn(err instanceof Error ? err.message : String(err));
+        if (!moveOn(err instanceof Error ? err.message : String(err))) this.endCall(call);
       });
   }
 
@@ -628,6 +630,7 @@ export class Phone {
   async hangup(id: string): Promise<void> {
     const call = this.get(id);
     const { session } = call;
+    call.hungUp = true;
     if (call.snapshot.emergency && session.state === SessionState.Initial) {
       // Not sent yet, or between gateways: stop trying.
       call.snapshot.endReason = 'cancelled';

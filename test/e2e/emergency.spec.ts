@@ -1,6 +1,7 @@
 import { expect as baseExpect } from '@playwright/test';
 import { PSAP_USER } from '../gateway/harness';
-import { readSipDump } from '../gateway/sipdump';
+import { readSipDump, type DumpedMessage } from '../gateway/sipdump';
+import { parsePidf } from '../helpers/pidf';
 import { accountFor, expect, expectAudioBothWays, expectRegistered, test } from './fixtures';
 
 const OFFICE = {
@@ -76,33 +77,134 @@ test.describe('an emergency call with a registered address', () => {
   });
 });
 
-import { DOMParser } from '@xmldom/xmldom';
 
-const NS = {
-  pidf: 'urn:ietf:params:xml:ns:pidf',
-  gp: 'urn:ietf:params:xml:ns:pidf:geopriv10',
-  ca: 'urn:ietf:params:xml:ns:pidf:geopriv10:civicAddr',
-  dm: 'urn:ietf:params:xml:ns:pidf:data-model',
+/** The INVITE the edge received after `since` (ms), and the rest of that dialog. */
+function edgeInvite(dir: string, since: number): { invite: DumpedMessage; dialog: DumpedMessage[] } {
+  const dump = readSipDump(dir).filter((m) => m.time * 1000 >= since - 5);
+  const invite = dump.find((m) => m.direction === 'in' && m.method === 'INVITE');
+  if (!invite) throw new Error('the emergency edge saw no INVITE');
+  return { invite, dialog: dump.filter((m) => m.callId === invite.callId) };
+}
+
+async function dialEmergency(app: import('@playwright/test').Page, typed: string): Promise<void> {
+  await app.getByLabel('Number or SIP address').fill(typed);
+  await expect(app.getByTestId('emergency-banner')).toBeVisible();
+  await app.getByTestId('emergency-call-button').click();
+}
+
+async function hangUpEmergency(app: import('@playwright/test').Page): Promise<void> {
+  await app.getByTestId('call').getByRole('button', { name: 'Hang up' }).click();
+  await app.getByRole('button', { name: 'Yes, hang up' }).click();
+}
+
+test.describe('an emergency call with no registered address', () => {
+  test('still goes out, without location, and says a national centre may ask where you are', async ({ app, gateway }) => {
+    await expectRegistered(app);
+    await expect(app.getByTestId('address-compact')).toContainText('No emergency address registered');
+    const since = Date.now();
+    const mark = gateway.farEnd.mark();
+    await app.getByLabel('Number or SIP address').fill('17');
+    await expect(app.getByTestId('emergency-banner')).toContainText('Police');
+    await expect(app.getByTestId('emergency-banner')).toContainText('national call centre');
+    await app.getByTestId('emergency-call-button').click();
+    await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+    await expect(app.getByTestId('call')).toContainText('tell the operator where you are');
+    await expectAudioBothWays(app, 5);
+    await hangUpEmergency(app);
+    await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, mark);
+    const { invite } = edgeInvite(gateway.sipDumpDir, since);
+    expect(invite.requestUri).toMatch(/^sip:17@/);
+    expect(invite.header('Priority')).toBe('emergency');
+    expect(invite.header('Geolocation')).toBeUndefined();
+    expect(invite.header('Content-Type')).toBe('application/sdp');
+    expect(invite.header('X-Emergency-Service-URN')).toBe('urn:service:sos.police');
+  });
+});
+
+test.describe('when the first gateway answers 503', () => {
+  test.use({
+    hostOptions: {
+      provisioning: (gw) => ({
+        version: 1,
+        account: { ...accountFor(gw), gateways: [gw.wsUrlFailing, gw.wsUrl] },
+        emergency: { address: OFFICE },
+      }),
+    },
+  });
+  test('the emergency call is retried at once on the next gateway and completes', async ({ app, gateway }) => {
+    await expectRegistered(app);
+    await expect(app.getByTestId('registration')).toContainText(gateway.wsUrlFailing);
+    const since = Date.now();
+    const mark = gateway.farEnd.mark();
+    await dialEmergency(app, '112');
+    await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+    await expect(app.getByTestId('emergency-failover')).toContainText('503');
+    await expectAudioBothWays(app, 5);
+    const { invite } = edgeInvite(gateway.sipDumpDir, since);
+    expect(parsePidf(invite.multipart()[1]?.body ?? '').civic).toMatchObject(OFFICE);
+    await hangUpEmergency(app);
+    await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, mark);
+  });
+});
+
+const HOSTILE = {
+  country: 'FR',
+  A3: 'Paris & <Banlieue> "Sud"',
+  RD: "Rue de l'Église </ca:RD><ca:RD>injected</ca:RD>",
+  HNO: '5',
+  PC: '75001',
+  FLR: '2\r\nPriority: normal',
+  ROOM: 'שלום 🚑 ]]> --boundary-x',
+  LOC: 'x'.repeat(250),
+  NAM: '<script>alert(1)</script>',
 };
 
-/** Parses a PIDF-LO strictly (any XML error throws) and reads it by namespace. */
-export function parsePidf(xml: string): { entity: string; civic: Record<string, string>; method: string; timestamp: string } {
-  const errors: string[] = [];
-  const doc = new DOMParser({ onError: (level, msg) => void (level !== 'warning' && errors.push(msg)) }).parseFromString(xml, 'text/xml');
-  if (errors.length) throw new Error(`PIDF-LO is not well-formed: ${errors.join('; ')}`);
-  const root = doc.documentElement;
-  if (!root || root.namespaceURI !== NS.pidf || root.localName !== 'presence') throw new Error('root is not pidf:presence');
-  const device = root.getElementsByTagNameNS(NS.dm, 'device')[0];
-  const civicEl = device?.getElementsByTagNameNS(NS.gp, 'location-info')[0]?.getElementsByTagNameNS(NS.ca, 'civicAddress')[0];
-  if (!civicEl) throw new Error('no dm:device/gp:location-info/ca:civicAddress');
-  const civic: Record<string, string> = {};
-  for (let n = civicEl.firstChild; n; n = n.nextSibling) {
-    if (n.nodeType === 1 && (n as Element).namespaceURI === NS.ca) civic[(n as Element).localName] = n.textContent ?? '';
-  }
-  return {
-    entity: root.getAttribute('entity') ?? '',
-    civic,
-    method: device?.getElementsByTagNameNS(NS.gp, 'method')[0]?.textContent ?? '',
-    timestamp: device?.getElementsByTagNameNS(NS.dm, 'timestamp')[0]?.textContent ?? '',
-  };
-}
+test.describe('a hostile address', () => {
+  test.use({ hostOptions: { provisioning: (gw) => ({ version: 1, account: accountFor(gw), emergency: { address: HOSTILE } }) } });
+  test('is shown as typed, and reaches the answering point intact in well-formed XML', async ({ app, gateway }) => {
+    await expectRegistered(app);
+    const since = Date.now();
+    const mark = gateway.farEnd.mark();
+    await app.getByLabel('Number or SIP address').fill('18');
+    // React escapes it: the text is shown, no element is made of it.
+    await expect(app.getByTestId('emergency-banner')).toContainText('<script>alert(1)</script>');
+    await expect(app.locator('script:text("alert(1)")')).toHaveCount(0);
+    await app.getByTestId('emergency-call-button').click();
+    await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+    const { invite } = edgeInvite(gateway.sipDumpDir, since);
+    expect(invite.header('Priority')).toBe('emergency');
+    expect(invite.headers('Priority')).toHaveLength(1);
+    const parts = invite.multipart();
+    expect(parts).toHaveLength(2);
+    const civic = parsePidf(parts[1]?.body ?? '').civic;
+    // Line breaks become spaces; everything else arrives exactly as typed.
+    expect(civic).toEqual({ ...HOSTILE, FLR: '2 Priority: normal' });
+    await hangUpEmergency(app);
+    await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, mark);
+  });
+});
+
+test('a second incoming call during an emergency call is turned away busy', async ({ app, gateway }) => {
+  await expectRegistered(app);
+  const mark = gateway.farEnd.mark();
+  await dialEmergency(app, '15');
+  await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+  const second = gateway.farEnd.mark();
+  await gateway.farEnd.command('dial', `sip:alice@127.0.0.1:${gateway.sipPort}`);
+  const closed = await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, second);
+  expect(String(closed.param)).toMatch(/486|Busy/i);
+  await expect(app.getByTestId('incoming-call')).toHaveCount(0);
+  await expect(app.getByTestId('call')).toHaveAttribute('data-call-state', 'established');
+  await hangUpEmergency(app);
+});
+
+test('an emergency call placed during another call holds that call and goes out', async ({ app, gateway }) => {
+  await expectRegistered(app);
+  const mark = gateway.farEnd.mark();
+  await app.getByLabel('Number or SIP address').fill('1000');
+  await app.getByRole('button', { name: 'Call', exact: true }).click();
+  await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+  await dialEmergency(app, '112');
+  await expect(app.locator('[data-testid="call"][data-emergency="true"]')).toHaveAttribute('data-call-state', 'established', { timeout: 15_000 });
+  await expect(app.locator('[data-testid="call"]:not([data-emergency])')).toContainText('On hold');
+});

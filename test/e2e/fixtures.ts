@@ -88,7 +88,7 @@ export const test = base.extend<Fixtures, { gateway: Gateway }>({
     const dataDir = hostOptions.dataDir ?? mkdtempSync(join(tmpdir(), 'softphone-data-'));
     const option = hostOptions.provisioning;
     const provisioning =
-      option === undefined ? { version: 1, account: accountFor(gateway) } : typeof option === 'function' ? option(gateway) : option;
+      option === undefined ? { version: 1, account: accountFor(gateway), emergency: { homeCountry: 'FR' } } : typeof option === 'function' ? option(gateway) : option;
     let provisioningPath: string | undefined;
     if (provisioning) {
       provisioningPath = join(dataDir, 'provisioning.json');

@@ -256,7 +256,32 @@ function fill(template: string, values: Record<string, string | number>): string
   });
 }
 
+/**
+ * Starts the stack; if a piece fails to come up (a port taken between choosing and binding it, say),
+ * everything is stopped and started again on fresh ports, up to three times.
+ */
 export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> {
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const recent: string[] = [];
+    try {
+      return await startGatewayOnce({
+        ...opts,
+        log: (line) => {
+          recent.push(line);
+          if (recent.length > 40) recent.shift();
+          opts.log?.(line);
+        },
+      });
+    } catch (err) {
+      lastError = new Error(`${err instanceof Error ? err.message : String(err)}\n${recent.join('\n')}`);
+      if (opts.sipPort || opts.wsPort) break; // fixed ports: retrying cannot help
+    }
+  }
+  throw lastError;
+}
+
+async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
   const log = opts.log ?? (() => {});
   const runDir = opts.runDir ?? mkdtempSync(join(tmpdir(), 'softphone-gw-'));
   mkdirSync(runDir, { recursive: true });
