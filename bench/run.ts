@@ -1,15 +1,19 @@
 /**
  * `npm run bench`: medians over repeated runs, against the real test gateway in real Chromium.
  *  - web-mode start → registered
- *  - press Call → INVITE reaches the gateway (gateway log time, same clock)
+ *  - press Call → INVITE reaches the gateway, for a normal call and for an emergency call,
+ *    with a reachable and with an unreachable STUN server on the account
  *  - press Call → audio flowing (packets received in getStats)
+ * The key press is timed in the page, the INVITE when the gateway's log line reaches this process:
+ * both on the system clock.
  */
-import { chromium } from '@playwright/test';
+import { chromium, type Browser } from '@playwright/test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS } from '../playwright.config';
-import { startGateway, FAR_END_EXTENSION } from '../test/gateway/harness';
+import { startGateway, FAR_END_EXTENSION, type Gateway } from '../test/gateway/harness';
+import { startSilentUdp, startStunServer } from '../test/gateway/stun-server';
 import { accountFor, launchWebHost } from '../test/e2e/fixtures';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -20,57 +24,98 @@ function median(xs: number[]): number {
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
-const inviteSeen: number[] = [];
-const gw = await startGateway({
-  log: (line) => {
-    if (/REQ INVITE sip:1000@/.test(line)) inviteSeen.push(Date.now());
-  },
-});
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-const startToRegistered: number[] = [];
-const callToInvite: number[] = [];
-const callToAudio: number[] = [];
+const fmt = (xs: number[]): string =>
+  xs.length === 0 ? 'no samples' : `median ${median(xs).toFixed(0)} ms (n=${xs.length}, min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
 
-try {
+const invites: Array<{ target: string; at: number }> = [];
+
+interface Scenario {
+  label: string;
+  target: string;
+  emergency: boolean;
+  iceServers: string[];
+}
+
+interface Samples {
+  startToRegistered: number[];
+  pressToInvite: number[];
+  pressToAudio: number[];
+}
+
+async function run(browser: Browser, gw: Gateway, sc: Scenario): Promise<Samples> {
+  const out: Samples = { startToRegistered: [], pressToInvite: [], pressToAudio: [] };
   for (let i = 0; i < RUNS; i++) {
     const dataDir = mkdtempSync(join(tmpdir(), 'softphone-bench-'));
     const provisioningPath = join(dataDir, 'provisioning.json');
-    writeFileSync(provisioningPath, JSON.stringify({ version: 1, account: accountFor(gw) }));
+    writeFileSync(
+      provisioningPath,
+      JSON.stringify({
+        version: 1,
+        account: { ...accountFor(gw), iceServers: sc.iceServers },
+        emergency: { homeCountry: 'FR', address: { country: 'FR', HNO: '10', RD: 'Rue de la Paix', PC: '75002', A3: 'Paris', FLR: '3' } },
+      }),
+    );
     const t0 = Date.now();
     const host = await launchWebHost({ dataDir, provisioningPath });
     const context = await browser.newContext({ permissions: ['microphone'] });
     const page = await context.newPage();
     await page.goto(host.url);
-    await page.getByTestId('registration').and(page.locator('[data-status="registered"]')).waitFor({ timeout: 20_000 });
-    startToRegistered.push(Date.now() - t0);
+    await page.locator('[data-testid="registration"][data-status="registered"]').waitFor({ timeout: 20_000 });
+    out.startToRegistered.push(Date.now() - t0);
 
-    await page.getByLabel('Number or SIP address').fill(FAR_END_EXTENSION);
-    const before = inviteSeen.length;
-    // The key press time is taken in the page at the click itself; the gateway's log lines are timed
-    // on arrival in this process. Both read the same system clock.
+    await page.getByLabel('Number or SIP address').fill(sc.target);
+    const button = sc.emergency ? page.getByTestId('emergency-call-button') : page.getByRole('button', { name: 'Call', exact: true });
+    await button.waitFor();
+    const before = invites.length;
     await page.evaluate(() => {
       document.addEventListener('click', () => ((window as unknown as { pressedAt: number }).pressedAt = Date.now()), { capture: true, once: true });
     });
-    await page.getByRole('button', { name: 'Call', exact: true }).click();
+    await button.click();
     const pressed = await page.evaluate(() => (window as unknown as { pressedAt: number }).pressedAt);
-    await page.waitForFunction(() => {
-      const el = document.querySelector('[data-testid="audio-stats"]');
-      return el !== null && Number(el.getAttribute('data-packets-received')) > 0;
-    }, undefined, { timeout: 15_000, polling: 20 });
-    callToAudio.push(Date.now() - pressed);
-    const seen = inviteSeen[before];
-    if (seen !== undefined) callToInvite.push(seen - pressed);
-    await page.getByRole('button', { name: 'Hang up' }).click();
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="audio-stats"]')?.getAttribute('data-packets-received') ?? 0) > 0,
+      undefined,
+      { timeout: 15_000, polling: 20 },
+    );
+    out.pressToAudio.push(Date.now() - pressed);
+    const invite = invites.slice(before).find((x) => x.target === sc.target);
+    if (invite) out.pressToInvite.push(invite.at - pressed);
+    await page.getByTestId('call').getByRole('button', { name: 'Hang up' }).click();
+    if (sc.emergency) await page.getByRole('button', { name: 'Yes, hang up' }).click();
     await page.getByTestId('call').waitFor({ state: 'detached', timeout: 10_000 });
     await context.close();
     await host.stop();
   }
-} finally {
-  await browser.close();
-  await gw.stop();
+  return out;
 }
 
-const fmt = (xs: number[]): string => `median ${median(xs).toFixed(0)} ms (n=${xs.length}, min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
-console.log(`web-mode start → registered : ${fmt(startToRegistered)}`);
-console.log(`press Call → INVITE at gateway: ${fmt(callToInvite)}`);
-console.log(`press Call → audio flowing    : ${fmt(callToAudio)}`);
+const gw = await startGateway({
+  log: (line) => {
+    const m = /REQ INVITE sip:([^@]+)@/.exec(line);
+    if (m) invites.push({ target: m[1] as string, at: Date.now() });
+  },
+});
+const stunOk = await startStunServer();
+const stunDead = await startSilentUdp();
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+try {
+  const scenarios: Scenario[] = [
+    { label: 'normal call, no STUN', target: FAR_END_EXTENSION, emergency: false, iceServers: [] },
+    { label: 'normal call, unreachable STUN', target: FAR_END_EXTENSION, emergency: false, iceServers: [stunDead.url] },
+    { label: 'emergency 112, reachable STUN', target: '112', emergency: true, iceServers: [stunOk.url] },
+    { label: 'emergency 112, unreachable STUN', target: '112', emergency: true, iceServers: [stunDead.url] },
+  ];
+  let first = true;
+  for (const sc of scenarios) {
+    const r = await run(browser, gw, sc);
+    if (first) console.log(`web-mode start → registered         : ${fmt(r.startToRegistered)}`);
+    first = false;
+    console.log(`${sc.label.padEnd(32)} press → INVITE at gateway: ${fmt(r.pressToInvite)}`);
+    console.log(`${sc.label.padEnd(32)} press → audio flowing    : ${fmt(r.pressToAudio)}`);
+  }
+} finally {
+  await browser.close();
+  await stunOk.close();
+  await stunDead.close();
+  await gw.stop();
+}
