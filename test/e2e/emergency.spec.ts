@@ -208,3 +208,28 @@ test('an emergency call placed during another call holds that call and goes out'
   await expect(app.locator('[data-testid="call"][data-emergency="true"]')).toHaveAttribute('data-call-state', 'established', { timeout: 15_000 });
   await expect(app.locator('[data-testid="call"]:not([data-emergency])')).toContainText('On hold');
 });
+
+test('with do-not-disturb on, incoming calls hear busy but an emergency call typed on the keyboard goes out', async ({ app, gateway }) => {
+  await expectRegistered(app);
+  await app.getByRole('button', { name: 'Do not disturb' }).click();
+  await expect(app.getByRole('button', { name: 'Do not disturb' })).toHaveAttribute('aria-pressed', 'true');
+  const incoming = gateway.farEnd.mark();
+  await gateway.farEnd.command('dial', `sip:alice@127.0.0.1:${gateway.sipPort}`);
+  const closed = await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, incoming);
+  expect(String(closed.param)).toMatch(/486|Busy/i);
+
+  // Keyboard only: focus the dial field, type, Enter.
+  const mark = gateway.farEnd.mark();
+  await app.getByLabel('Number or SIP address').focus();
+  await app.keyboard.type('112');
+  await expect(app.getByTestId('emergency-banner')).toBeVisible();
+  await app.keyboard.press('Enter');
+  await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+  // Focus lands on Hang up; Enter asks for confirmation, whose default is to stay on the call.
+  await app.keyboard.press('Enter');
+  await expect(app.getByRole('alertdialog')).toBeVisible();
+  await expect(app.getByRole('button', { name: 'Stay on the call' })).toBeFocused();
+  await app.keyboard.press('Tab');
+  await app.keyboard.press('Enter');
+  await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, mark);
+});

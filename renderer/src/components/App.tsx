@@ -25,6 +25,8 @@ export function App(): React.JSX.Element {
   const view = useApp((s) => s.view);
   const setView = useApp((s) => s.setView);
   const calls = useApp((s) => s.phone.calls);
+  const dnd = useApp((s) => s.host?.preferences.doNotDisturb ?? false);
+  const setPreferences = useApp((s) => s.setPreferences);
   const ringing = calls.filter((c) => c.direction === 'incoming' && c.state === 'ringing');
   const active = calls.filter((c) => !(c.direction === 'incoming' && c.state === 'ringing'));
   return (
@@ -32,6 +34,15 @@ export function App(): React.JSX.Element {
       <header>
         <h1>{t('app.title')}</h1>
         <RegistrationStatus />
+        <button
+          type="button"
+          className={`dnd${dnd ? ' dnd-on' : ''}`}
+          aria-pressed={dnd}
+          title={t('dnd.help')}
+          onClick={() => void setPreferences({ doNotDisturb: !dnd })}
+        >
+          {t('dnd.label')}
+        </button>
         <nav aria-label={t('nav.main')}>
           <button type="button" aria-current={view === 'dialer' ? 'page' : undefined} onClick={() => setView('dialer')}>
             {t('nav.dialer')}
