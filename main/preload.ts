@@ -4,16 +4,9 @@
  * Built as CommonJS: sandboxed preloads cannot be ES modules.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { HOST_IPC_CHANNEL, type HostApi } from '../src/host-api';
+import { HOST_IPC_CHANNEL, makeHostClient } from '../src/host-api';
 
 // The result types are HostApi's; main's services produce exactly those.
-const call = <T>(method: keyof HostApi, args: unknown[]): Promise<T> => ipcRenderer.invoke(HOST_IPC_CHANNEL, method, args) as Promise<T>;
-
-const api: HostApi = {
-  getState: () => call('getState', []),
-  getPassword: () => call('getPassword', []),
-  saveAccount: (input) => call('saveAccount', [input]),
-  setPreferences: (patch) => call('setPreferences', [patch]),
-};
+const api = makeHostClient((method, args) => ipcRenderer.invoke(HOST_IPC_CHANNEL, method, args));
 
 contextBridge.exposeInMainWorld('softphone', api);

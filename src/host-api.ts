@@ -30,6 +30,10 @@ export interface EmergencySettings {
   numbers: EmergencyNumberInput[];
   /** Stable per-install id, the PIDF-LO's device id. */
   deviceId: string;
+  /** False when an administrator locked the address. */
+  addressEditable: boolean;
+  /** Days after the last confirmation when the user is asked to confirm the address again. */
+  reminderDays: number;
 }
 
 export interface HostState {
@@ -70,10 +74,21 @@ export interface HostApi {
   getPassword(): Promise<string | null>;
   saveAccount(input: AccountInput): Promise<SaveResult>;
   setPreferences(patch: Partial<Preferences>): Promise<HostState>;
+  /** Validates and stores the user's emergency address; saving it also confirms it. */
+  saveEmergencyAddress(address: Record<string, unknown>): Promise<SaveResult>;
+  /** The user says the current address is still right. */
+  confirmEmergencyAddress(): Promise<HostState>;
 }
 
 export type HostMethod = keyof HostApi;
-export const HOST_METHODS: readonly HostMethod[] = ['getState', 'getPassword', 'saveAccount', 'setPreferences'];
+export const HOST_METHODS: readonly HostMethod[] = [
+  'getState',
+  'getPassword',
+  'saveAccount',
+  'setPreferences',
+  'saveEmergencyAddress',
+  'confirmEmergencyAddress',
+];
 
 export const DEFAULT_PREFERENCES: Preferences = {
   language: 'system',
@@ -95,9 +110,16 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
   }
   if (!Array.isArray(args)) throw new HostCallError('arguments must be a list');
   const m = method as HostMethod;
-  const arity: Record<HostMethod, number> = { getState: 0, getPassword: 0, saveAccount: 1, setPreferences: 1 };
+  const arity: Record<HostMethod, number> = {
+    getState: 0,
+    getPassword: 0,
+    saveAccount: 1,
+    setPreferences: 1,
+    saveEmergencyAddress: 1,
+    confirmEmergencyAddress: 0,
+  };
   if (args.length !== arity[m]) throw new HostCallError(`${m} takes ${arity[m]} argument(s)`);
-  if (m === 'saveAccount' && !isRecord(args[0])) throw new HostCallError('saveAccount takes an object');
+  if ((m === 'saveAccount' || m === 'saveEmergencyAddress') && !isRecord(args[0])) throw new HostCallError(`${m} takes an object`);
   if (m === 'setPreferences') {
     const patch = args[0];
     if (!isRecord(patch)) throw new HostCallError('setPreferences takes an object');
@@ -114,3 +136,11 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
 
 /** IPC channel used by the Electron preload; the web bridge uses POST /api/<method>. */
 export const HOST_IPC_CHANNEL = 'host:call';
+
+/**
+ * A HostApi whose every method forwards its arguments to `call`: the Electron preload (IPC) and the
+ * web bridge (HTTP) are both this, over their own transport.
+ */
+export function makeHostClient(call: (method: HostMethod, args: unknown[]) => Promise<unknown>): HostApi {
+  return Object.fromEntries(HOST_METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)])) as unknown as HostApi;
+}

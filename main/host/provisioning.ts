@@ -7,7 +7,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { checkAccount, type AccountWithPassword } from '../../src/account';
 import { EmergencyCatalogue, type EmergencyNumberInput } from '../../src/emergency/catalogue';
-import { checkCivicShape, type CivicAddress } from '../../src/emergency/civic-address';
+import type { CivicAddress } from '../../src/emergency/civic-address';
+import { validateCivicAddress } from '../../src/emergency/address-validation';
 import type { HostNotice } from '../../src/host-api';
 import { describeErrors, fieldError, type FieldError } from '../../src/result';
 
@@ -35,6 +36,8 @@ export interface ProvisionedEmergency {
   address?: CivicAddress;
   /** The administrator's address cannot be edited by the user. */
   addressLocked: boolean;
+  /** Days before the user is asked to confirm the address again (default 90). */
+  reminderDays?: number;
 }
 
 const catalogue = new EmergencyCatalogue();
@@ -73,9 +76,13 @@ function checkEmergency(value: unknown, errors: FieldError[]): ProvisionedEmerge
       });
   }
   if (r.address !== undefined) {
-    const checked = checkCivicShape(r.address, `${p}.address`, isCountry);
-    if (checked.address) out.address = checked.address;
-    else errors.push(...checked.errors);
+    const checked = validateCivicAddress(r.address);
+    if (checked.ok) out.address = checked.value;
+    else errors.push(...checked.errors.map((e) => ({ ...e, field: `${p}.address.${e.field}` })));
+  }
+  if (r.reminderDays !== undefined) {
+    if (typeof r.reminderDays === 'number' && Number.isInteger(r.reminderDays) && r.reminderDays >= 1 && r.reminderDays <= 3650) out.reminderDays = r.reminderDays;
+    else errors.push(fieldError(`${p}.reminderDays`, 'reminderInvalid', 'must be a whole number of days from 1 to 3650'));
   }
   return errors.length > before ? null : out;
 }

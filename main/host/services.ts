@@ -9,7 +9,9 @@ import { checkAccount, withoutPassword, type Account } from '../../src/account';
 import { randomUUID } from 'node:crypto';
 import type { AccountInput, EmergencySettings, HostApi, HostNotice, HostState, Preferences, SaveResult } from '../../src/host-api';
 import { fieldError, type FieldError } from '../../src/result';
-import type { Provisioning } from './provisioning';
+import type { Provisioning, ProvisionedEmergency } from './provisioning';
+import { validateCivicAddress } from '../../src/emergency/address-validation';
+import type { CivicAddress, RegisteredAddress } from '../../src/emergency/civic-address';
 import type { SecretStore } from './secrets';
 import type { SettingsBackend } from './settings-store';
 
@@ -65,10 +67,30 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
   }
   const deviceId = settings.get('deviceId') || randomUUID();
 
+  const provisionedEmergency = (): ProvisionedEmergency | null => (provisioning?.ok ? provisioning.emergency : null);
+  const addressLocked = (): boolean => Boolean(provisionedEmergency()?.address && provisionedEmergency()?.addressLocked);
+
+  /** A locked administrator address, else the user's own, else the administrator's default. */
+  const effectiveAddress = (): RegisteredAddress | null => {
+    const admin = provisionedEmergency()?.address;
+    const user = settings.get('emergencyAddress');
+    const chosen: Omit<RegisteredAddress, 'confirmedAt'> | null =
+      admin && addressLocked()
+        ? { address: admin, source: 'administrator', locked: true }
+        : user
+          ? { address: user, source: 'user' }
+          : admin
+            ? { address: admin, source: 'administrator' }
+            : null;
+    if (!chosen) return null;
+    const confirmation = settings.get('addressConfirmation');
+    return confirmation && confirmation.address === JSON.stringify(chosen.address) ? { ...chosen, confirmedAt: confirmation.at } : chosen;
+  };
+
   /** Read once per state: nothing on the emergency path asks the host anything. */
   const emergency = (): EmergencySettings => {
-    const e = provisioning?.ok ? provisioning.emergency : null;
-    const address = e?.address ? { address: e.address, source: 'administrator' as const, locked: e.addressLocked } : null;
+    const e = provisionedEmergency();
+    const address = effectiveAddress();
     const localeRegion = /[-_]([A-Z]{2})\b/.exec(opts.systemLocale)?.[1];
     return {
       address,
@@ -76,8 +98,13 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
       outsideLinePrefix: e?.outsideLinePrefix ?? '',
       numbers: e?.numbers ?? [],
       deviceId,
+      addressEditable: !addressLocked(),
+      reminderDays: e?.reminderDays ?? 90,
     };
   };
+
+  const confirm = (address: CivicAddress): void =>
+    settings.set('addressConfirmation', { at: new Date().toISOString(), address: JSON.stringify(address) });
 
   const account = (): Account | null => (provisioned ? withoutPassword(provisioned) : settings.get('account'));
   const isManaged = (): boolean =>
@@ -144,6 +171,26 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
           settings.set('accountSource', 'user');
         });
       return err ? { ok: false, errors: [err] } : { ok: true, state: state() };
+    },
+
+    saveEmergencyAddress: async (input: Record<string, unknown>): Promise<SaveResult> => {
+      if (addressLocked()) {
+        return { ok: false, errors: [fieldError('address', 'managed', 'This address is managed by your administrator and cannot be changed here.')] };
+      }
+      const checked = validateCivicAddress(input);
+      if (!checked.ok) return { ok: false, errors: checked.errors };
+      const err = persist('address', () => {
+        settings.set('emergencyAddress', checked.value);
+        // Saving after reviewing it is confirming it.
+        confirm(checked.value);
+      });
+      return err ? { ok: false, errors: [err] } : { ok: true, state: state() };
+    },
+
+    confirmEmergencyAddress: async () => {
+      const current = effectiveAddress();
+      if (current) confirm(current.address);
+      return state();
     },
 
     setPreferences: async (patch: Partial<Preferences>) => {

@@ -7,7 +7,9 @@
 import Conf, { type Options } from 'conf';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Account } from '../../src/account';
+import { checkAccount, withoutPassword, type Account } from '../../src/account';
+import { validateCivicAddress } from '../../src/emergency/address-validation';
+import type { CivicAddress } from '../../src/emergency/civic-address';
 import { DEFAULT_PREFERENCES, type HostNotice, type HostState, type Preferences } from '../../src/host-api';
 
 // A type alias, not an interface: conf wants Record<string, unknown>, which interfaces don't satisfy.
@@ -19,6 +21,10 @@ export type StoredSettings = {
   preferences: Preferences;
   /** Random per-install id: the PIDF-LO's device id. Made on first start. */
   deviceId: string;
+  /** The emergency address the user entered (an administrator's comes from the provisioning file). */
+  emergencyAddress: CivicAddress | null;
+  /** When the user last confirmed an address, and which one (JSON): a changed address is unconfirmed. */
+  addressConfirmation: { at: string; address: string } | null;
 };
 
 /** The settings file's name, without `.json`. */
@@ -27,13 +33,15 @@ export const SETTINGS_NAME = 'settings';
  * Version of the stored data's shape (not the app's version): conf runs the `migrations` newer than
  * the version recorded in the file. Bump it with a migration whenever StoredSettings changes.
  */
-export const SETTINGS_VERSION = '1.0.0';
+export const SETTINGS_VERSION = '1.1.0';
 
 export const DEFAULT_SETTINGS: StoredSettings = {
   account: null,
   accountSource: 'none',
   preferences: DEFAULT_PREFERENCES,
   deviceId: '',
+  emergencyAddress: null,
+  addressConfirmation: null,
 };
 
 // Generous bounds: the real checks are checkAccount's; these only stop absurd hand edits.
@@ -76,6 +84,18 @@ export const settingsOptions = {
     },
     accountSource: { enum: ['none', 'user', 'provisioned'] },
     deviceId: { type: 'string', maxLength: 64 },
+    emergencyAddress: {
+      oneOf: [
+        { type: 'null' },
+        { type: 'object', required: ['country'], additionalProperties: text, properties: { country: { type: 'string', pattern: '^[A-Z]{2}$' } } },
+      ],
+    },
+    addressConfirmation: {
+      oneOf: [
+        { type: 'null' },
+        { type: 'object', required: ['at', 'address'], additionalProperties: false, properties: { at: text, address: { type: 'string', maxLength: 65536 } } },
+      ],
+    },
     preferences: {
       // Extra keys allowed so that settings written by a newer version still open after a downgrade.
       type: 'object',
@@ -90,6 +110,11 @@ export const settingsOptions = {
   migrations: {
     // The first version: nothing to convert yet. Later versions add `'x.y.z': (store) => {...}` steps.
     '1.0.0': () => undefined,
+    // 1.1.0: the user's own emergency address and its confirmation.
+    '1.1.0': (store) => {
+      if (!store.has('emergencyAddress')) store.set('emergencyAddress', null);
+      if (!store.has('addressConfirmation')) store.set('addressConfirmation', null);
+    },
   },
 } satisfies Omit<Options<StoredSettings>, 'cwd' | 'configName'>;
 
@@ -115,6 +140,47 @@ function memoryBackend(): SettingsBackend {
       data[key] = value;
     },
   };
+}
+
+/**
+ * Carries over from a damaged file every part that still checks out on its own, so that one bad
+ * value does not cost the account, the preferences or the emergency address. Returns what was kept.
+ */
+export function salvage(original: Buffer | null, into: SettingsBackend): string[] {
+  let raw: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(original?.toString('utf8') ?? '');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return [];
+    raw = parsed as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  const kept: string[] = [];
+  const keep = <K extends keyof StoredSettings>(key: K, value: StoredSettings[K] | undefined): void => {
+    if (value === undefined) return;
+    try {
+      into.set(key, value);
+      kept.push(key);
+    } catch {
+      // This part does not fit the schema either: leave the default.
+    }
+  };
+  const account = checkAccount(raw.account, false);
+  if (account.ok) keep('account', withoutPassword(account.value));
+  if (raw.accountSource === 'user' || raw.accountSource === 'provisioned') keep('accountSource', raw.accountSource);
+  if (typeof raw.preferences === 'object' && raw.preferences !== null) {
+    const p = raw.preferences as Record<string, unknown>;
+    keep('preferences', {
+      language: p.language === 'fr' || p.language === 'en' ? p.language : 'system',
+      audioInputId: typeof p.audioInputId === 'string' ? p.audioInputId : '',
+      audioOutputId: typeof p.audioOutputId === 'string' ? p.audioOutputId : '',
+      doNotDisturb: p.doNotDisturb === true,
+    });
+  }
+  if (typeof raw.deviceId === 'string' && /^[0-9a-f-]{36}$/.test(raw.deviceId)) keep('deviceId', raw.deviceId);
+  const address = validateCivicAddress(raw.emergencyAddress);
+  if (address.ok) keep('emergencyAddress', address.value);
+  return kept;
 }
 
 function message(err: unknown): string {
@@ -153,10 +219,11 @@ export function openSettings(dir: string, open: (options: SettingsOptions) => Se
         renameSync(file, backup);
       }
       const fresh = open(options);
+      const kept = salvage(original, fresh);
       notices.push({
         code: 'settingsRecovered',
         // A detail: the UI wraps it in its own sentence ("…damaged. A backup copy was kept: …").
-        message: `${backup} (${message(err)})`,
+        message: `${backup} (${message(err)})${kept.length ? `; recovered: ${kept.join(', ')}` : ''}`,
       });
       return fresh;
     } catch (again) {

@@ -2,7 +2,7 @@
  * The renderer's one way to the host, the same code path in both modes: Electron's preload API
  * (`window.softphone`) when present, else the web-mode bridge over HTTP to the 127.0.0.1 host.
  */
-import type { HostApi, HostMethod } from '../../src/host-api';
+import { makeHostClient, type HostApi, type HostMethod } from '../../src/host-api';
 
 declare global {
   interface Window {
@@ -46,12 +46,7 @@ function webBridge(): HostApi {
     if (!res.ok) throw new Error(body.error ?? `host error ${res.status}`);
     return body.result as T;
   };
-  return {
-    getState: () => call('getState', []),
-    getPassword: () => call('getPassword', []),
-    saveAccount: (input) => call('saveAccount', [input]),
-    setPreferences: (patch) => call('setPreferences', [patch]),
-  };
+  return makeHostClient((method, args) => call(method, args));
 }
 
 let host: HostApi | undefined;

@@ -8,6 +8,7 @@ import type { FieldError } from '../../src/result';
 import { parseDialString } from '../../src/dial';
 import type { Classification } from '../../src/emergency/classify';
 import { classifyInput, locationFor } from './emergency';
+import { validateCivicAddress } from '../../src/emergency/address-validation';
 import i18next from './i18n';
 import { Phone, type AudioStats, type PhoneSnapshot } from '../../src/sip/phone';
 import { getHost } from './host';
@@ -29,6 +30,14 @@ export interface AppState {
   view: View;
   accountErrors: FieldError[];
   accountSaved: boolean;
+  editingAddress: boolean;
+  setEditingAddress(v: boolean): void;
+  /** Settings → Emergency address → Edit, from anywhere (the dialer's warning, the reminder). */
+  openAddressEditor(): void;
+  /** The same checks the host makes, run before the review step. */
+  checkEmergencyAddress(values: Record<string, string>): Promise<FieldError[]>;
+  saveEmergencyAddress(values: Record<string, string>): Promise<{ ok: true } | { ok: false; errors: FieldError[] }>;
+  confirmEmergencyAddress(): Promise<void>;
   setDialInput(v: string): void;
   appendDigit(d: string): void;
   backspace(): void;
@@ -68,6 +77,22 @@ export const useApp = create<AppState>((set, get) => ({
   view: 'dialer',
   accountErrors: [],
   accountSaved: false,
+  editingAddress: false,
+  setEditingAddress: (editingAddress) => set({ editingAddress }),
+  openAddressEditor: () => set({ view: 'settings', editingAddress: true }),
+  checkEmergencyAddress: async (values) => {
+    const checked = validateCivicAddress(values);
+    return checked.ok ? [] : checked.errors;
+  },
+  saveEmergencyAddress: async (values) => {
+    const result = await getHost().saveEmergencyAddress(values);
+    if (!result.ok) return result;
+    set({ host: result.state, classification: classifyInput(get().dialInput, result.state) });
+    return { ok: true };
+  },
+  confirmEmergencyAddress: async () => {
+    set({ host: await getHost().confirmEmergencyAddress() });
+  },
 
   setDialInput: (v) => set(typed(v)),
   appendDigit: (d) => set((s) => typed(s.dialInput + d)),

@@ -2,7 +2,6 @@
  * The registered emergency address: an RFC 5139 civic address plus where it came from.
  * This is the address emergency services receive, so the same model feeds the UI and the PIDF-LO.
  */
-import { fieldError, type FieldError } from '../result';
 
 /** RFC 5139 civic address elements, in the schema's order (the PIDF-LO writes them in this order). */
 export const CIVIC_FIELDS = [
@@ -77,32 +76,3 @@ export function filledFields(a: CivicAddress): Array<[CivicField, string]> {
   return out;
 }
 
-const MAX_FIELD = 256;
-
-/**
- * Shape checks for an address from a file or a form: a known country code, text fields of sane
- * length. Country-specific rules (required fields, postal codes) build on this.
- */
-export function checkCivicShape(raw: unknown, prefix: string, isCountry: (code: string) => boolean): { address: CivicAddress | null; errors: FieldError[] } {
-  const errors: FieldError[] = [];
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { address: null, errors: [fieldError(prefix, 'notObject', 'must be an object of RFC 5139 fields')] };
-  }
-  const r = raw as Record<string, unknown>;
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(r)) {
-    if (!(CIVIC_FIELDS as readonly string[]).includes(key)) continue;
-    if (typeof value !== 'string') {
-      errors.push(fieldError(`${prefix}.${key}`, 'notText', 'must be text'));
-      continue;
-    }
-    if (value.length > MAX_FIELD) errors.push(fieldError(`${prefix}.${key}`, 'tooLong', `must be at most ${MAX_FIELD} characters`));
-    out[key] = value;
-  }
-  const country = typeof r.country === 'string' ? r.country.trim().toUpperCase() : '';
-  if (!/^[A-Z]{2}$/.test(country) || !isCountry(country)) {
-    errors.push(fieldError(`${prefix}.country`, 'countryInvalid', 'must be a two-letter ISO 3166 country code'));
-  }
-  if (errors.length > 0) return { address: null, errors };
-  return { address: { ...out, country } as CivicAddress, errors };
-}

@@ -153,9 +153,9 @@ const HOSTILE = {
   RD: "Rue de l'Église </ca:RD><ca:RD>injected</ca:RD>",
   HNO: '5',
   PC: '75001',
-  FLR: '2\r\nPriority: normal',
+  FLR: '2" onload="x',
   ROOM: 'שלום 🚑 ]]> --boundary-x',
-  LOC: 'x'.repeat(250),
+  LOC: 'x'.repeat(200),
   NAM: '<script>alert(1)</script>',
 };
 
@@ -177,8 +177,8 @@ test.describe('a hostile address', () => {
     const parts = invite.multipart();
     expect(parts).toHaveLength(2);
     const civic = parsePidf(parts[1]?.body ?? '').civic;
-    // Line breaks become spaces; everything else arrives exactly as typed.
-    expect(civic).toEqual({ ...HOSTILE, FLR: '2 Priority: normal' });
+    // Everything arrives exactly as typed.
+    expect(civic).toEqual(HOSTILE);
     await hangUpEmergency(app);
     await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, mark);
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PREFERENCES } from '../../src/host-api';
-import { DEFAULT_SETTINGS, openConfSettings } from '../../main/host/settings-store';
+import { DEFAULT_SETTINGS, openConfSettings, SETTINGS_VERSION } from '../../main/host/settings-store';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'softphone-settings-'));
 const account = { gateways: ['wss://a/ws'], sipUri: 'sip:a@b', authUser: 'a', displayName: '', iceServers: [] };
@@ -22,7 +22,7 @@ describe('settings store (conf backend)', () => {
     expect(again.settings.get('account')).toEqual(account);
     expect(again.settings.get('preferences').language).toBe('fr');
     // The schema version is recorded for future migrations.
-    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).__internal__.migrations.version).toBe('1.0.0');
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).__internal__.migrations.version).toBe(SETTINGS_VERSION);
   });
 
   it.each([
@@ -62,5 +62,37 @@ describe('settings store (conf backend)', () => {
     expect(() => settings.set('account', { ...account, password: 'x' } as never)).toThrow(/schema/);
     expect(settings.get('account')).toEqual(account);
     expect(notices).toEqual([]);
+  });
+});
+
+describe('settings migrations and salvage', () => {
+  const address = { country: 'FR', HNO: '10', RD: 'Rue de la Paix', PC: '75002', A3: 'Paris', FLR: '3' };
+
+  it('migrates a 1.0.0 file: keeps the account, adds the emergency address keys', () => {
+    const dir = tmp();
+    writeFileSync(
+      join(dir, 'settings.json'),
+      JSON.stringify({ account, accountSource: 'user', preferences: DEFAULT_PREFERENCES, __internal__: { migrations: { version: '1.0.0' } } }),
+    );
+    const { settings, notices } = openConfSettings(dir);
+    expect(notices).toEqual([]);
+    expect(settings.get('account')).toEqual(account);
+    expect(settings.get('emergencyAddress')).toBeNull();
+    expect(settings.get('addressConfirmation')).toBeNull();
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).__internal__.migrations.version).toBe('1.1.0');
+  });
+
+  it('a damaged file loses only the damaged part: the account and the emergency address are carried over', () => {
+    const dir = tmp();
+    writeFileSync(
+      join(dir, 'settings.json'),
+      JSON.stringify({ account, accountSource: 'user', preferences: { language: 'klingon' }, emergencyAddress: address }),
+    );
+    const { settings, notices } = openConfSettings(dir);
+    expect(notices[0]?.code).toBe('settingsRecovered');
+    expect(notices[0]?.message).toMatch(/recovered: .*account/);
+    expect(settings.get('account')).toEqual(account);
+    expect(settings.get('emergencyAddress')).toEqual(address);
+    expect(settings.get('preferences').language).toBe('system');
   });
 });

@@ -8,7 +8,7 @@ function useLang(): 'en' | 'fr' {
 }
 
 /** The registered address, in full: what emergency services receive. */
-export function EmergencyAddress({ headingLevel = 3 }: { headingLevel?: 2 | 3 }): React.JSX.Element {
+export function EmergencyAddress({ headingLevel = 3, hideTitle = false }: { headingLevel?: 2 | 3; hideTitle?: boolean }): React.JSX.Element {
   const { t } = useTranslation();
   const lang = useLang();
   const registered = useApp((s) => s.host?.emergency.address ?? null);
@@ -16,14 +16,14 @@ export function EmergencyAddress({ headingLevel = 3 }: { headingLevel?: 2 | 3 })
   if (!registered) {
     return (
       <div className="emergency-address missing" data-testid="emergency-address" data-missing="true">
-        <Heading>{t('emergency.noAddress')}</Heading>
+        {hideTitle ? <p>{t('emergency.noAddress')}</p> : <Heading>{t('emergency.noAddress')}</Heading>}
         <p>{t('emergency.noAddressHelp')}</p>
       </div>
     );
   }
   return (
     <div className="emergency-address" data-testid="emergency-address">
-      <Heading>{t('emergency.addressTitle')}</Heading>
+      {!hideTitle && <Heading>{t('emergency.addressTitle')}</Heading>}
       <address>
         {formatAddressLines(registered.address, lang).map((line, i) => (
           <span key={i} className="address-line">
@@ -37,22 +37,71 @@ export function EmergencyAddress({ headingLevel = 3 }: { headingLevel?: 2 | 3 })
   );
 }
 
+/** "Last confirmed on …", or that it never was. */
+export function LastConfirmed(): React.JSX.Element {
+  const { t, i18n } = useTranslation();
+  const at = useApp((s) => s.host?.emergency.address?.confirmedAt);
+  return (
+    <p className="last-confirmed" data-testid="address-confirmed">
+      {at ? t('address.lastConfirmed', { date: new Date(at).toLocaleDateString(i18n.language, { dateStyle: 'long' }) }) : t('address.neverConfirmed')}
+    </p>
+  );
+}
+
+/** Days since the address was last confirmed, or null when it needs no reminder. */
+export function useReminderDue(): boolean {
+  return useApp((s) => {
+    const e = s.host?.emergency;
+    if (!e?.address) return false;
+    const at = e.address.confirmedAt ? Date.parse(e.address.confirmedAt) : NaN;
+    return Number.isNaN(at) || Date.now() - at > e.reminderDays * 86_400_000;
+  });
+}
+
 /** One line, always on the dialer. */
 export function CompactAddress(): React.JSX.Element {
   const { t } = useTranslation();
   const lang = useLang();
   const registered = useApp((s) => s.host?.emergency.address ?? null);
+  const editable = useApp((s) => s.host?.emergency.addressEditable ?? true);
+  const openEditor = useApp((s) => s.openAddressEditor);
+  const confirmAddress = useApp((s) => s.confirmEmergencyAddress);
+  const reminderDue = useReminderDue();
   if (!registered) {
     return (
-      <p className="compact-address missing" data-testid="address-compact" role="note">
-        ⚠ {t('emergency.noAddress')} — {t('emergency.noAddressHelp')}
-      </p>
+      <div className="compact-address missing" data-testid="address-compact" role="note">
+        <p>
+          ⚠ {t('emergency.noAddress')} — {t('emergency.noAddressHelp')}
+        </p>
+        {editable && (
+          <button type="button" onClick={openEditor}>
+            {t('address.set')}
+          </button>
+        )}
+      </div>
     );
   }
   const lines = formatAddressLines(registered.address, lang);
   return (
-    <p className="compact-address" data-testid="address-compact">
-      <span className="label">{t('emergency.addressTitle')}:</span> {lines.join(', ')}
-    </p>
+    <div className="compact-address" data-testid="address-compact">
+      <p>
+        <span className="label">{t('emergency.addressTitle')}:</span> {lines.join(', ')}
+      </p>
+      {reminderDue && (
+        <div className="address-reminder" role="note" data-testid="address-reminder">
+          <p>{t('address.reminder')}</p>
+          <div className="call-controls">
+            <button type="button" onClick={() => void confirmAddress()}>
+              {t('address.confirm')}
+            </button>
+            {editable && (
+              <button type="button" onClick={openEditor}>
+                {t('address.edit')}
+              </button>
+            )}
+          </div>
+        </div>
+      )}
+    </div>
   );
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Language } from '../../../src/host-api';
 import type { FieldError } from '../../../src/result';
 import { useApp } from '../store';
+import { AddressSettings } from './AddressSettings';
 
 function errorFor(errors: FieldError[], prefix: string): FieldError | undefined {
   return errors.find((e) => e.field === prefix || e.field.startsWith(`${prefix}[`) || e.field.startsWith(`${prefix}.`));
@@ -159,6 +160,7 @@ export function SettingsView(): React.JSX.Element {
   return (
     <section className="settings" aria-labelledby="settings-title">
       <h2 id="settings-title">{t('settings.title')}</h2>
+      <AddressSettings />
       <AccountForm />
       <Preferences />
     </section>

@@ -1,0 +1,175 @@
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CivicAddress, CivicField } from '../../../src/emergency/civic-address';
+import { formatAddressLines } from '../../../src/emergency/format-address';
+import { isCountryCode, postcodeExample } from '../../../src/emergency/address-validation';
+import type { FieldError } from '../../../src/result';
+import { useApp } from '../store';
+import { EmergencyAddress, LastConfirmed } from './EmergencyAddress';
+
+/** The fields a person fills in, in the order they think of them. */
+const FORM_FIELDS: CivicField[] = ['NAM', 'HNO', 'HNS', 'RD', 'STS', 'BLD', 'FLR', 'UNIT', 'ROOM', 'PC', 'A3', 'A4', 'A2', 'A1', 'LOC'];
+
+/** ISO 3166 regions that Intl knows, named in the UI language, sorted by name. */
+function useCountries(lang: string): Array<{ code: string; name: string }> {
+  return useMemo(() => {
+    const names = new Intl.DisplayNames([lang], { type: 'region', fallback: 'none' });
+    const codes: string[] = [];
+    for (let a = 65; a <= 90; a++)
+      for (let b = 65; b <= 90; b++) {
+        const code = String.fromCharCode(a, b);
+        const name = names.of(code);
+        if (name && isCountryCode(code)) codes.push(code);
+      }
+    return codes.map((code) => ({ code, name: names.of(code) as string })).sort((x, y) => x.name.localeCompare(y.name, lang));
+  }, [lang]);
+}
+
+function AddressForm({ initial, onDone }: { initial: CivicAddress | null; onDone: () => void }): React.JSX.Element {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language === 'fr' ? 'fr' : 'en';
+  const countries = useCountries(lang);
+  const homeCountry = useApp((s) => s.host?.emergency.homeCountry ?? 'FR');
+  const saveAddress = useApp((s) => s.saveEmergencyAddress);
+  const [values, setValues] = useState<Record<string, string>>({ country: homeCountry, ...(initial ?? {}) });
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [reviewing, setReviewing] = useState(false);
+  const address = values as CivicAddress;
+  const errorFor = (f: string): FieldError | undefined => errors.find((e) => e.field === f || e.field.endsWith(`.${f}`));
+
+  if (reviewing) {
+    return (
+      <section className="address-review" aria-labelledby="review-title">
+        <h3 id="review-title">{t('address.reviewTitle')}</h3>
+        <address data-testid="address-review">
+          {formatAddressLines(address, lang).map((line, i) => (
+            <span key={i} className="address-line">
+              {line}
+            </span>
+          ))}
+        </address>
+        <p className="address-warning">{t('emergency.addressSent')}</p>
+        <div className="call-controls">
+          <button type="button" onClick={() => setReviewing(false)}>
+            {t('address.back')}
+          </button>
+          <button
+            type="button"
+            className="primary"
+            autoFocus
+            onClick={() =>
+              void saveAddress(values).then((result) => {
+                if (result.ok) onDone();
+                else {
+                  setErrors(result.errors);
+                  setReviewing(false);
+                }
+              })
+            }
+          >
+            {t('address.save')}
+          </button>
+        </div>
+      </section>
+    );
+  }
+
+  return (
+    <form
+      className="address-form"
+      aria-labelledby="address-form-title"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void useApp
+          .getState()
+          .checkEmergencyAddress(values)
+          .then((found) => {
+            setErrors(found);
+            if (found.length === 0) setReviewing(true);
+          });
+      }}
+    >
+      <h3 id="address-form-title">{t('address.editTitle')}</h3>
+      {errors.length > 0 && (
+        <p role="alert" className="error">
+          {t('settings.errorsTitle')}
+        </p>
+      )}
+      <div className="field">
+        <label htmlFor="addr-country">{t('address.field.country')}</label>
+        <select id="addr-country" value={values.country} onChange={(e) => setValues({ ...values, country: e.target.value })}>
+          {countries.map((c) => (
+            <option key={c.code} value={c.code}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      {FORM_FIELDS.map((f) => {
+        const err = errorFor(f);
+        return (
+          <div className="field" key={f}>
+            <label htmlFor={`addr-${f}`}>{t(`address.field.${f}`)}</label>
+            <input
+              id={`addr-${f}`}
+              type="text"
+              value={values[f] ?? ''}
+              aria-invalid={err ? true : undefined}
+              aria-describedby={err ? `addr-${f}-error` : undefined}
+              onChange={(e) => setValues({ ...values, [f]: e.target.value })}
+            />
+            {err && (
+              <small id={`addr-${f}-error`} className="error">
+                {t(`errors.${err.code}`, { defaultValue: err.message, example: postcodeExample(values.country ?? '') ?? '—' })}
+              </small>
+            )}
+          </div>
+        );
+      })}
+      <div className="call-controls">
+        <button type="button" onClick={onDone}>
+          {t('address.cancel')}
+        </button>
+        <button type="submit" className="primary">
+          {t('address.review')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function AddressSettings(): React.JSX.Element {
+  const { t } = useTranslation();
+  const e = useApp((s) => s.host?.emergency);
+  const editing = useApp((s) => s.editingAddress);
+  const setEditing = useApp((s) => s.setEditingAddress);
+  const confirmAddress = useApp((s) => s.confirmEmergencyAddress);
+  if (!e) return <></>;
+  return (
+    <section className="address-settings" aria-labelledby="address-settings-title">
+      <h3 id="address-settings-title">{t('address.title')}</h3>
+      {editing ? (
+        <AddressForm initial={e.address?.address ?? null} onDone={() => setEditing(false)} />
+      ) : (
+        <>
+          <EmergencyAddress headingLevel={3} hideTitle />
+          {e.address && <LastConfirmed />}
+          {!e.addressEditable && <p className="managed">{t('address.managed')}</p>}
+          <div className="call-controls">
+            {e.addressEditable && (
+              <button type="button" onClick={() => setEditing(true)}>
+                {e.address ? t('address.edit') : t('address.set')}
+              </button>
+            )}
+            {e.address && (
+              <button type="button" onClick={() => void confirmAddress()}>
+                {t('address.confirm')}
+              </button>
+            )}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
