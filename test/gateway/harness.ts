@@ -351,8 +351,16 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
       `\t$ru = "sip:" + $rU + "@127.0.0.1:${edgePort}"; route(RELAY); exit;`,
       '}',
     ].join('\n\t');
-    const cfg = fill(readFileSync(join(HERE, 'kamailio-gateway.cfg'), 'utf8'), {
-      DEBUG: opts.debug ?? 2,
+    /** Fills a Kamailio config template, writes it to its own run dir, starts it, waits for SIP. */
+    const startKamailio = async (name: string, template: string, port: number, values: Record<string, string | number>): Promise<void> => {
+      const dir = join(runDir, name);
+      mkdirSync(dir, { recursive: true });
+      const cfgPath = join(dir, template);
+      writeFileSync(cfgPath, fill(readFileSync(join(HERE, template), 'utf8'), { DEBUG: opts.debug ?? 2, ...values }));
+      startChild(name, 'kamailio', ['-DD', '-E', '-f', cfgPath, '-Y', dir, '-w', dir]);
+      await waitFor(`${name} SIP`, async () => ((await sipOptions(port)) ? true : null), 15_000);
+    };
+    await startKamailio('kamailio', 'kamailio-gateway.cfg', sipPort, {
       SIP_PORT: sipPort,
       WS_PORT: wsPort,
       WS_FAILING_PORT: wsFailingPort,
@@ -362,28 +370,17 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
       USERS: users.map((u) => `\t$sht(users=>${u.user}) = "${u.password}";`).join('\n'),
       ROUTES: routes,
     });
-    const cfgPath = join(runDir, 'kamailio-gateway.cfg');
-    writeFileSync(cfgPath, cfg);
-    startChild('kamailio', 'kamailio', ['-DD', '-E', '-f', cfgPath, '-Y', runDir, '-w', runDir]);
-    await waitFor('kamailio SIP', async () => ((await sipOptions(sipPort)) ? true : null), 15_000);
     await waitFor('kamailio WebSocket', () => tcpOpen(wsPort), 5_000);
 
     // The emergency edge: sipdump of everything, multipart reduced to SDP, on to the answering point.
     const dumpDir = join(runDir, 'sipdump');
     mkdirSync(dumpDir, { recursive: true });
-    const edgeCfg = fill(readFileSync(join(HERE, 'kamailio-edge.cfg'), 'utf8'), {
-      DEBUG: opts.debug ?? 2,
+    await startKamailio('edge', 'kamailio-edge.cfg', edgePort, {
       EDGE_PORT: edgePort,
       DUMP_DIR: dumpDir,
       PSAP_USER: PSAP_USER,
       PSAP_PORT: farEndPort,
     });
-    const edgeCfgPath = join(runDir, 'kamailio-edge.cfg');
-    writeFileSync(edgeCfgPath, edgeCfg);
-    const edgeRun = join(runDir, 'edge');
-    mkdirSync(edgeRun, { recursive: true });
-    startChild('edge', 'kamailio', ['-DD', '-E', '-f', edgeCfgPath, '-Y', edgeRun, '-w', edgeRun]);
-    await waitFor('emergency edge', async () => ((await sipOptions(edgePort)) ? true : null), 15_000);
 
     const recordingsDir = join(runDir, 'recordings');
     const baresipDir = join(runDir, 'baresip');
