@@ -124,6 +124,8 @@ const RECONNECT_DELAYS_MS = [1000, 2000, 4000, 8000, 15000, 30000];
 export const EMERGENCY_ICE_GATHERING_MS = 40;
 /** A gateway that has not answered an emergency INVITE at all by then is skipped. */
 export const EMERGENCY_NO_RESPONSE_MS = 2500;
+/** How long a failed emergency call stays on screen with its "use another phone" message. */
+const FAILED_EMERGENCY_LINGER_MS = 120_000;
 /** A pre-acquired microphone stream is released if no call uses it by then. */
 const WARM_MEDIA_TTL_MS = 30_000;
 
@@ -419,11 +421,15 @@ export class Phone {
     call.snapshot.state = 'ended';
     call.snapshot.endedAt = Date.now();
     void call.ownUserAgent?.stop().catch(() => undefined);
-    // Keep ended calls briefly so the UI can say how they ended.
-    setTimeout(() => {
-      this.calls.delete(call.snapshot.id);
-      this.emit();
-    }, 1500);
+    // Keep ended calls briefly so the UI can say how they ended; a failed emergency call stays
+    // longer, since what it says (use another phone) is what the user must act on.
+    setTimeout(
+      () => {
+        this.calls.delete(call.snapshot.id);
+        this.emit();
+      },
+      call.snapshot.emergency?.allGatewaysFailed ? FAILED_EMERGENCY_LINGER_MS : 1500,
+    );
     this.emit();
   }
 
@@ -436,6 +442,9 @@ export class Phone {
    * answers 5xx, 408 or nothing at all is replaced at once by the next one.
    */
   callEmergency(req: EmergencyCallRequest): string {
+    // Already connected to emergency services: never drop that call for a second one.
+    const ongoing = this.activeEmergency();
+    if (ongoing) return ongoing.snapshot.id;
     const { account } = this.opts;
     const target = `sip:${req.dialString}@${this.domain}`;
     for (const other of this.calls.values()) {
@@ -535,6 +544,14 @@ export class Phone {
             const code = response.message.statusCode ?? 0;
             const result = `${code} ${response.message.reasonPhrase ?? ''}`.trim();
             if (shouldFailOver(code) && moveOn(result)) return;
+            // 424 Bad Location Information (RFC 6442): the call matters more than the location.
+            if (code === 424 && req.pidfLo && !movedOn && !call.hungUp) {
+              movedOn = true;
+              attempt.result = result;
+              info.locationSent = false;
+              void this.attemptEmergency(call, { ...req, pidfLo: null }, gateways, index);
+              return;
+            }
             attempt.result = result;
             call.snapshot.endReason = result;
             this.endCall(call);

@@ -1,4 +1,5 @@
-import { PSAP_USER } from '../gateway/harness';
+import AxeBuilder from '@axe-core/playwright';
+import { BAD_LOCATION_NUMBER, PSAP_USER } from '../gateway/harness';
 import { readSipDump, type DumpedMessage } from '../gateway/sipdump';
 import { parsePidf } from '../helpers/pidf';
 import { accountFor, expect, expectAudioBothWays, expectRegistered, test } from './fixtures';
@@ -229,4 +230,62 @@ test('with do-not-disturb on, incoming calls hear busy but an emergency call typ
   await app.keyboard.press('Tab');
   await app.keyboard.press('Enter');
   await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, mark);
+});
+
+test.describe('when the route rejects the location (424)', () => {
+  test.use({ hostOptions: { provisioning: (gw) => ({ version: 1, account: accountFor(gw), emergency: { address: OFFICE } }) } });
+  test('the call is retried at once without location, and the user is told to say where they are', async ({ app, gateway }) => {
+    await expectRegistered(app);
+    const since = Date.now();
+    const mark = gateway.farEnd.mark();
+    await dialEmergency(app, BAD_LOCATION_NUMBER);
+    await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+    await expect(app.getByTestId('emergency-failover')).toContainText('424');
+    await expect(app.getByTestId('call')).toContainText('tell the operator where you are');
+    const invites = readSipDump(gateway.sipDumpDir).filter((m) => m.time * 1000 >= since - 5 && m.direction === 'in' && m.method === 'INVITE');
+    expect(invites).toHaveLength(1);
+    expect(invites[0]?.header('Geolocation')).toBeUndefined();
+    await hangUpEmergency(app);
+    await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, mark);
+  });
+});
+
+test('dialling an emergency number again during an emergency call keeps the call', async ({ app, gateway }) => {
+  await expectRegistered(app);
+  const mark = gateway.farEnd.mark();
+  await dialEmergency(app, '112');
+  await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+  await dialEmergency(app, '15');
+  await expect(app.getByTestId('call')).toHaveCount(1);
+  await expect(app.getByTestId('call')).toHaveAttribute('data-call-state', 'established');
+  await hangUpEmergency(app);
+  await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, mark);
+});
+
+test('axe finds no accessibility violations with the emergency banner and during an emergency call', async ({ app, gateway }) => {
+  await expectRegistered(app);
+  await app.getByLabel('Number or SIP address').fill('112');
+  await expect(app.getByTestId('emergency-banner')).toBeVisible();
+  const banner = await new AxeBuilder({ page: app }).analyze();
+  expect(banner.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  const mark = gateway.farEnd.mark();
+  await app.getByTestId('emergency-call-button').click();
+  await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+  await app.getByTestId('call').getByRole('button', { name: 'Hang up' }).click();
+  const inCall = await new AxeBuilder({ page: app }).analyze();
+  expect(inCall.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await app.getByRole('button', { name: 'Yes, hang up' }).click();
+});
+
+test.describe('when no gateway can be reached', () => {
+  test.use({ hostOptions: { provisioning: (gw) => ({ version: 1, account: { ...accountFor(gw), gateways: ['ws://127.0.0.1:9'] }, emergency: { homeCountry: 'FR' } }) } });
+  test('an emergency call still tries, then says at once to use another phone', async ({ app }) => {
+    await expect(app.getByTestId('registration')).toHaveAttribute('data-status', 'failed');
+    await dialEmergency(app, '112');
+    const failed = app.getByTestId('emergency-failed');
+    await expect(failed).toHaveText('Emergency calls cannot be made from this phone right now. Use a mobile phone or another line.');
+    // It stays up: this is what the user must act on.
+    await app.waitForTimeout(2500);
+    await expect(failed).toBeVisible();
+  });
 });

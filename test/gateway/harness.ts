@@ -33,6 +33,8 @@ export const DOMAIN = '127.0.0.1';
 export const FAR_END_EXTENSION = '1000';
 /** The far end's account that plays the emergency answering point (PSAP). */
 export const PSAP_USER = 'psap';
+/** The emergency number whose route answers 424 Bad Location Information to an INVITE with location. */
+export const BAD_LOCATION_NUMBER = '196';
 /** What the test gateway routes to the emergency edge: the French list, 112, 911, 999 and friends. */
 export const EMERGENCY_ROUTE_RE = '^(112|15|17|18|114|115|116000|116117|119|191|196|197|911|999|000|110)$';
 export const DEFAULT_USERS: TestUser[] = [
@@ -348,6 +350,8 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
       // Emergency numbers go to the emergency edge; the failing listener answers 503 instead.
       `if ($rU =~ "${EMERGENCY_ROUTE_RE}") {`,
       `\tif ($Rp == ${wsFailingPort}) { sl_send_reply("503", "Service Unavailable"); exit; }`,
+      // 196 plays a route that cannot use the location it was sent (RFC 6442 424).
+      `\tif ($rU == "${BAD_LOCATION_NUMBER}" && is_present_hf("Geolocation")) { sl_send_reply("424", "Bad Location Information"); exit; }`,
       `\t$ru = "sip:" + $rU + "@127.0.0.1:${edgePort}"; route(RELAY); exit;`,
       '}',
     ].join('\n\t');
