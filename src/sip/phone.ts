@@ -22,6 +22,7 @@ import {
 import type { SessionDescriptionHandlerFactory } from 'sip.js';
 import type { AccountWithPassword } from '../account';
 import { emergencyHeaders, multipartOffer, shouldFailOver, type MultipartBody } from './emergency-invite';
+import { stripComfortNoise } from './sdp';
 
 export type RegistrationFailure = 'wrongCredentials' | 'forbidden' | 'gatewayUnreachable' | 'rejected' | 'noAccount';
 
@@ -180,7 +181,7 @@ export class Phone {
   /** Opens the microphone ahead of the call, so an emergency INVITE does not wait for it. */
   prewarmMedia(): void {
     if (this.warmMedia) return;
-    const stream = this.opts.getUserMedia(this.mediaOptions().constraints as MediaStreamConstraints);
+    const stream = this.opts.getUserMedia(this.mediaOptions(true).constraints as MediaStreamConstraints);
     stream.catch(() => undefined);
     const timer = setTimeout(() => this.releaseWarmMedia(), WARM_MEDIA_TTL_MS);
     this.warmMedia = { stream, timer };
@@ -370,9 +371,11 @@ export class Phone {
     this.setRegistration({ status: 'unconfigured' });
   }
 
-  private mediaOptions(): SessionDescriptionHandlerOptions & { constraints: MediaStreamConstraints } {
+  /** Microphone constraints; an emergency call keeps background sound (no noise suppression). */
+  private mediaOptions(emergency = false): SessionDescriptionHandlerOptions & { constraints: MediaStreamConstraints } {
     const id = this.opts.audioInputId?.() ?? '';
-    return { constraints: { audio: id ? { deviceId: { exact: id } } : true, video: false } };
+    const audio: MediaTrackConstraints = { ...(id ? { deviceId: { exact: id } } : {}), ...(emergency ? { noiseSuppression: false } : {}) };
+    return { constraints: { audio: Object.keys(audio).length ? audio : true, video: false } };
   }
 
   /** Starts following a call; `session` null means it is bound later (emergency attempts). */
@@ -498,7 +501,9 @@ export class Phone {
     };
     const inviter = new Inviter(ua, target, {
       extraHeaders: emergencyHeaders(parts),
-      sessionDescriptionHandlerOptions: { ...this.mediaOptions(), iceGatheringTimeout: EMERGENCY_ICE_GATHERING_MS } as SessionDescriptionHandlerOptions,
+      sessionDescriptionHandlerOptions: { ...this.mediaOptions(true), iceGatheringTimeout: EMERGENCY_ICE_GATHERING_MS } as SessionDescriptionHandlerOptions,
+      // ED-73: no silence suppression on an emergency call.
+      sessionDescriptionHandlerModifiers: [async (d) => ({ type: d.type, sdp: stripComfortNoise(d.sdp ?? '') })],
     });
     if (req.pidfLo) {
       const pidf = req.pidfLo;

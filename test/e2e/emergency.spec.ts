@@ -61,6 +61,9 @@ test.describe('an emergency call with a registered address', () => {
     expect(cid).toBeTruthy();
     const parts = invite.multipart();
     expect(parts.map((p) => p.header('Content-Type'))).toEqual(['application/sdp', 'application/pidf+xml']);
+    // ED-73: no comfort noise offered (it would switch on silence suppression); G.711 is offered.
+    expect(parts[0]?.body).not.toMatch(/CN\/8000/);
+    expect(parts[0]?.body).toMatch(/PCMU\/8000/);
     const pidfPart = parts[1];
     expect(pidfPart?.header('Content-ID')).toBe(`<${cid}>`);
     const pidf = parsePidf(pidfPart?.body ?? '');
