@@ -13,6 +13,7 @@ import { CONTENT_SECURITY_POLICY } from './host/csp';
 import { loadProvisioning, provisioningPath } from './host/provisioning';
 import { safeStorageSecrets } from './host/secrets';
 import { createHostServices } from './host/services';
+import { createNetworkMonitor } from './host/network';
 import { openSettings, type StoredSettings } from './host/settings-store';
 
 const outDir = join(fileURLToPath(new URL('.', import.meta.url)), '..');
@@ -69,7 +70,9 @@ function start(): void {
   }
   const provPath = provisioningPath(process.argv, process.env);
   const provisioning = provPath === null ? null : loadProvisioning(provPath);
+  const network = createNetworkMonitor(async () => (await services.getState()).account);
   const services = createHostServices({
+    network,
     mode: 'electron',
     settings,
     secrets: safeStorageSecrets(safeStorage, dataDir),
@@ -77,6 +80,7 @@ function start(): void {
     systemLocale: app.getLocale(),
     notices,
   });
+  void network.start();
   for (const n of [...(provisioning?.notices ?? []), ...notices]) log.warn(`${n.code}: ${n.message}`);
 
   const ses = session.defaultSession;

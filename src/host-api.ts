@@ -6,6 +6,25 @@
 import type { Account } from './account';
 import type { EmergencyNumberInput } from './emergency/catalogue';
 import type { RegisteredAddress } from './emergency/civic-address';
+import type { NetworkDecision } from './network/decide';
+
+/** Where the host thinks this machine is, and which local network it is on. */
+export interface NetworkStatus {
+  /** Grows with each check: `waitForNetworkChange` waits for a higher one. */
+  version: number;
+  decision: NetworkDecision;
+  /** The local network's fingerprint ('' when there is none to tell). */
+  fingerprint: string;
+  checkedAt: string;
+}
+
+/** Signals only the renderer sees. */
+export interface NetworkReport {
+  /** The public address the gateway saw (Via received of the REGISTER answer). */
+  viaReceived?: string | null;
+  /** The time zone the user's session runs in. */
+  timeZone?: string | null;
+}
 import type { FieldError } from './result';
 
 export type Language = 'system' | 'fr' | 'en';
@@ -78,6 +97,10 @@ export interface HostApi {
   saveEmergencyAddress(address: Record<string, unknown>): Promise<SaveResult>;
   /** The user says the current address is still right. */
   confirmEmergencyAddress(): Promise<HostState>;
+  /** Reports renderer-side signals and returns the refreshed network status. */
+  reportNetwork(report: NetworkReport): Promise<NetworkStatus>;
+  /** Long poll: the status once its version is above `since` (or the same one after ~25 s). */
+  waitForNetworkChange(since: number): Promise<NetworkStatus>;
 }
 
 export type HostMethod = keyof HostApi;
@@ -88,6 +111,8 @@ export const HOST_METHODS: readonly HostMethod[] = [
   'setPreferences',
   'saveEmergencyAddress',
   'confirmEmergencyAddress',
+  'reportNetwork',
+  'waitForNetworkChange',
 ];
 
 export const DEFAULT_PREFERENCES: Preferences = {
@@ -117,9 +142,22 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
     setPreferences: 1,
     saveEmergencyAddress: 1,
     confirmEmergencyAddress: 0,
+    reportNetwork: 1,
+    waitForNetworkChange: 1,
   };
   if (args.length !== arity[m]) throw new HostCallError(`${m} takes ${arity[m]} argument(s)`);
   if ((m === 'saveAccount' || m === 'saveEmergencyAddress') && !isRecord(args[0])) throw new HostCallError(`${m} takes an object`);
+  if (m === 'reportNetwork') {
+    const r = args[0];
+    if (!isRecord(r)) throw new HostCallError('reportNetwork takes an object');
+    for (const k of ['viaReceived', 'timeZone'] as const) {
+      const v = r[k];
+      if (v !== undefined && v !== null && (typeof v !== 'string' || v.length > 64)) throw new HostCallError(`bad ${k}`);
+    }
+  }
+  if (m === 'waitForNetworkChange' && (typeof args[0] !== 'number' || !Number.isInteger(args[0]))) {
+    throw new HostCallError('waitForNetworkChange takes a version number');
+  }
   if (m === 'setPreferences') {
     const patch = args[0];
     if (!isRecord(patch)) throw new HostCallError('setPreferences takes an object');

@@ -7,7 +7,17 @@
  */
 import { checkAccount, withoutPassword, type Account } from '../../src/account';
 import { randomUUID } from 'node:crypto';
-import type { AccountInput, EmergencySettings, HostApi, HostNotice, HostState, Preferences, SaveResult } from '../../src/host-api';
+import type {
+  AccountInput,
+  EmergencySettings,
+  HostApi,
+  HostNotice,
+  HostState,
+  NetworkReport,
+  NetworkStatus,
+  Preferences,
+  SaveResult,
+} from '../../src/host-api';
 import { fieldError, type FieldError } from '../../src/result';
 import type { Provisioning, ProvisionedEmergency } from './provisioning';
 import { validateCivicAddress } from '../../src/emergency/address-validation';
@@ -24,7 +34,24 @@ export interface HostServicesOptions {
   systemLocale: string;
   /** Start-up notices from elsewhere (settings recovery); a live list, read on every getState. */
   notices?: readonly HostNotice[];
+  /** The network monitor; without one, the network country is always unknown. */
+  network?: NetworkSource;
 }
+
+/** What the services need of the network monitor (main/host/network.ts). */
+export interface NetworkSource {
+  readonly current: NetworkStatus;
+  report(signal: NetworkReport): Promise<NetworkStatus>;
+  waitForChange(since: number, timeoutMs: number): Promise<NetworkStatus>;
+}
+
+const LONG_POLL_MS = 25_000;
+const NO_NETWORK: NetworkStatus = {
+  version: 0,
+  decision: { country: null, confidence: 'unknown', reasons: [{ code: 'noSignal' }] },
+  fingerprint: '',
+  checkedAt: '',
+};
 
 function sameCredentials(a: Account | null, b: Account): boolean {
   return a !== null && a.sipUri === b.sipUri && a.authUser === b.authUser;
@@ -192,6 +219,10 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
       if (current) confirm(current.address);
       return state();
     },
+
+    reportNetwork: async (report: NetworkReport) => (opts.network ? opts.network.report(report) : NO_NETWORK),
+
+    waitForNetworkChange: async (since: number) => (opts.network ? opts.network.waitForChange(since, LONG_POLL_MS) : NO_NETWORK),
 
     setPreferences: async (patch: Partial<Preferences>) => {
       settings.set('preferences', { ...settings.get('preferences'), ...patch });

@@ -12,6 +12,7 @@ import { CONTENT_SECURITY_POLICY } from '../host/csp';
 import { loadProvisioning } from '../host/provisioning';
 import { fileKeySecrets } from '../host/secrets';
 import { createHostServices } from '../host/services';
+import { createNetworkMonitor } from '../host/network';
 import { openConfSettings } from '../host/settings-store';
 
 export interface WebHostOptions {
@@ -117,6 +118,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const rendererDir = resolve(opts.rendererDir ?? join(process.cwd(), 'out', 'renderer'));
   const { settings, notices: settingsNotices } = openConfSettings(opts.dataDir);
   const provisioning = opts.provisioningPath != null ? loadProvisioning(opts.provisioningPath) : null;
+  // The monitor asks the services for the account's STUN server only once it runs.
+  const network = createNetworkMonitor(async () => (await services.getState()).account);
   const services: HostApi = createHostServices({
     mode: 'web',
     settings,
@@ -124,7 +127,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     provisioning,
     systemLocale: opts.systemLocale ?? Intl.DateTimeFormat().resolvedOptions().locale,
     notices: settingsNotices,
+    network,
   });
+  void network.start();
   const token = randomBytes(32).toString('base64url');
   // Filled in once the port is known; requests cannot arrive before that.
   let allowedHosts = new Set<string>();
@@ -223,6 +228,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     notices: [...(provisioning?.notices ?? []), ...settingsNotices],
     close: () =>
       new Promise<void>((resolveClose, reject) => {
+        network.stop();
         server.close((err) => (err ? reject(err) : resolveClose()));
         server.closeAllConnections();
       }),
