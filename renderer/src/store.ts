@@ -3,7 +3,7 @@
  * Components render it and call its actions; only the actions talk to the host or the phone.
  */
 import { create } from 'zustand';
-import type { AccountInput, HostState, Preferences } from '../../src/host-api';
+import type { AccountInput, HostState, NetworkReport, NetworkStatus, Preferences } from '../../src/host-api';
 import type { FieldError } from '../../src/result';
 import { parseDialString } from '../../src/dial';
 import type { Classification } from '../../src/emergency/classify';
@@ -19,6 +19,8 @@ export type View = 'dialer' | 'settings';
 
 export interface AppState {
   host: HostState | null;
+  /** Where the host thinks we are; null until the first check. */
+  network: NetworkStatus | null;
   phone: PhoneSnapshot;
   stats: Record<string, AudioStats>;
   dialInput: string;
@@ -60,7 +62,8 @@ let phone: Phone | null = null;
 
 /** New dial input: classify it, and open the microphone early when it is an emergency number. */
 function typed(dialInput: string): Pick<AppState, 'dialInput' | 'classification' | 'dialError'> {
-  const classification = classifyInput(dialInput, useApp.getState().host);
+  const { host, network } = useApp.getState();
+  const classification = classifyInput(dialInput, host, networkCountry(network));
   if (classification.emergency) phone?.prewarmMedia();
   return { dialInput, classification, dialError: null };
 }
@@ -68,6 +71,7 @@ let statsLoop = false;
 
 export const useApp = create<AppState>((set, get) => ({
   host: null,
+  network: null,
   phone: { registration: { status: 'unconfigured' }, calls: [] },
   stats: {},
   dialInput: '',
@@ -178,6 +182,8 @@ async function restartPhone(state: HostState): Promise<void> {
     getUserMedia: (constraints) => navigator.mediaDevices.getUserMedia(constraints),
     doNotDisturb: () => useApp.getState().host?.preferences.doNotDisturb ?? false,
     random: () => crypto.randomUUID().replace(/-/g, '').slice(0, 16),
+    // A (re)registration is a (re)connection: the gateway's view of our address may have changed.
+    onRegistered: (viaReceived) => void reportNetwork({ viaReceived }),
     onRemoteStream: (id, stream) => playRemote(id, stream, useApp.getState().host?.preferences.audioOutputId ?? ''),
     onChange: (snapshot) => {
       const before = useApp.getState().phone.calls.map((c) => c.id);
@@ -213,9 +219,43 @@ function startStatsLoop(): void {
   tick();
 }
 
+/** The detected country when there is one to use (any confidence but unknown). */
+export function networkCountry(network: NetworkStatus | null): string | null {
+  return network && network.decision.confidence !== 'unknown' ? network.decision.country : null;
+}
+
+function setNetwork(network: NetworkStatus): void {
+  const { dialInput, host } = useApp.getState();
+  // A new country changes which numbers are emergency ones: classify the digits again.
+  useApp.setState({ network, classification: classifyInput(dialInput, host, networkCountry(network)) });
+}
+
+async function reportNetwork(report: NetworkReport): Promise<void> {
+  const status = await getHost().reportNetwork({ timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, ...report }).catch(() => null);
+  if (status && status.version > (useApp.getState().network?.version ?? -1)) setNetwork(status);
+}
+
+/** Follows the host's network status with a long poll; nothing on the call path waits for it. */
+async function followNetwork(): Promise<void> {
+  for (;;) {
+    const since = useApp.getState().network?.version ?? -1;
+    const status = await getHost()
+      .waitForNetworkChange(since)
+      .catch(() => null);
+    if (status && status.version > since) setNetwork(status);
+    else await new Promise((r) => setTimeout(r, status ? 1000 : 5000));
+  }
+}
+
 export async function startApp(state: HostState): Promise<void> {
   useApp.setState({ host: state, view: state.account ? 'dialer' : 'settings' });
   startStatsLoop();
-  window.addEventListener('online', () => phone?.reconnectNow());
+  window.addEventListener('online', () => {
+    phone?.reconnectNow();
+    void reportNetwork({});
+  });
+  window.addEventListener('offline', () => void reportNetwork({}));
+  void reportNetwork({});
+  void followNetwork();
   await restartPhone(state);
 }

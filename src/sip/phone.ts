@@ -101,6 +101,8 @@ export interface PhoneOptions {
   doNotDisturb?: () => boolean;
   /** Random token source (boundaries, Content-IDs). */
   random?: () => string;
+  /** Each successful registration, with the public address the gateway saw (Via received). */
+  onRegistered?: (viaReceived: string | null) => void;
   /** Called with the remote stream of a call, to be played by the UI's audio element. */
   onRemoteStream?: (callId: string, stream: MediaStream) => void;
   onChange: (snapshot: PhoneSnapshot) => void;
@@ -318,8 +320,12 @@ export class Phone {
         this.scheduleReconnect();
       }
     };
+    const onAccept = (response: IncomingResponse): void => {
+      const via = response.message.getHeader('Via') ?? '';
+      this.opts.onRegistered?.(/;\s*received=([0-9A-Fa-f:.]+)/.exec(via)?.[1] ?? null);
+    };
     try {
-      await registerer.register({ requestDelegate: { onReject } });
+      await registerer.register({ requestDelegate: { onReject, onAccept } });
     } catch (err) {
       this.setRegistration({ status: 'failed', reason: 'rejected', detail: String(err), gateway });
     }

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { countryName } from '../../../src/emergency/format-address';
 import { useApp } from '../store';
 import { CompactAddress, EmergencyAddress } from './EmergencyAddress';
+import { RoamingWarning } from './RoamingWarning';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
@@ -35,6 +36,7 @@ export function Dialer(): React.JSX.Element {
   return (
     <section className="dialer" aria-labelledby="dialer-title">
       <h2 id="dialer-title" className="visually-hidden">{t('nav.dialer')}</h2>
+      <RoamingWarning />
       <CompactAddress />
       <form
         onSubmit={(e) => {
@@ -73,6 +75,7 @@ export function Dialer(): React.JSX.Element {
             </button>
           ))}
         </div>
+        {classification.emergency && <RoamingWarning compact />}
         {classification.emergency ? (
           <button type="submit" className="call-button emergency-call-button" data-testid="emergency-call-button">
             {t('emergency.callButton', { number: classification.entry.display, service: classification.entry.service[lang] })}
