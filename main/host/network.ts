@@ -14,7 +14,7 @@ import stun from '@msimerson/stun';
 import { decideNetworkCountry, isTunnelInterface, type NetworkDecision, type PublicIpSignal } from '../../src/network/decide';
 import type { NetworkStatus } from '../../src/host-api';
 
-const INTERFACE_POLL_MS = 1000;
+const INTERFACE_POLL_MS = 500;
 const PERIODIC_MS = 15 * 60_000;
 const STUN_TIMEOUT_MS = 1500;
 

@@ -22,10 +22,10 @@ export interface HostOptions {
   dataDir?: string;
 }
 
-export async function launchWebHost(opts: { dataDir: string; provisioningPath?: string }): Promise<WebHost> {
+export async function launchWebHost(opts: { dataDir: string; provisioningPath?: string; env?: Record<string, string> }): Promise<WebHost> {
   const args = ['--import', 'tsx', 'main/web/cli.ts', '--port', '0', '--data-dir', opts.dataDir];
   if (opts.provisioningPath) args.push('--provisioning', opts.provisioningPath);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'en_US.UTF-8' } });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'en_US.UTF-8', ...opts.env } });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {

@@ -60,5 +60,9 @@ test.describe('at home', () => {
     await expect(app.getByTestId('roaming-warning')).toHaveCount(0);
     await app.getByLabel('Number or SIP address').fill('911');
     await expect(app.getByTestId('emergency-banner')).toHaveCount(0);
+    // About credits DB-IP and shows why no country was decided.
+    await app.getByRole('button', { name: 'Settings' }).click();
+    await expect(app.getByTestId('dbip-credit')).toContainText('IP Geolocation by DB-IP');
+    await expect(app.getByTestId('network-reasons')).toContainText('127.0.0.1 (via-received) is not a public address');
   });
 });

@@ -4,6 +4,7 @@ import type { Language } from '../../../src/host-api';
 import type { FieldError } from '../../../src/result';
 import { useApp } from '../store';
 import { AddressSettings } from './AddressSettings';
+import { describeReason } from '../../../src/network/decide';
 
 function errorFor(errors: FieldError[], prefix: string): FieldError | undefined {
   return errors.find((e) => e.field === prefix || e.field.startsWith(`${prefix}[`) || e.field.startsWith(`${prefix}.`));
@@ -155,6 +156,30 @@ function Preferences(): React.JSX.Element {
   );
 }
 
+/** Credits the data the app ships, as their licences ask. */
+function About(): React.JSX.Element {
+  const { t } = useTranslation();
+  const network = useApp((s) => s.network);
+  return (
+    <section className="about" aria-labelledby="about-title">
+      <h3 id="about-title">{t('about.title')}</h3>
+      <p data-testid="dbip-credit">
+        {t('about.dbip')}{' '}
+        <a href="https://db-ip.com" target="_blank" rel="noreferrer">
+          IP Geolocation by DB-IP
+        </a>{' '}
+        (CC BY 4.0).
+      </p>
+      <p>{t('about.privacy')}</p>
+      {network && (
+        <p className="hint" data-testid="network-reasons">
+          {t('about.network')} {network.decision.reasons.map(describeReason).join('; ')}
+        </p>
+      )}
+    </section>
+  );
+}
+
 export function SettingsView(): React.JSX.Element {
   const { t } = useTranslation();
   return (
@@ -163,6 +188,7 @@ export function SettingsView(): React.JSX.Element {
       <AddressSettings />
       <AccountForm />
       <Preferences />
+      <About />
     </section>
   );
 }
