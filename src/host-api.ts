@@ -53,6 +53,10 @@ export interface EmergencySettings {
   addressEditable: boolean;
   /** Days after the last confirmation when the user is asked to confirm the address again. */
   reminderDays: number;
+  /** On a network not seen before: ask "are you still at this address?". */
+  networkPrompt: boolean;
+  /** Addresses the user used before (on other networks), to choose from. */
+  savedAddresses: RegisteredAddress['address'][];
 }
 
 export interface HostState {
@@ -97,6 +101,11 @@ export interface HostApi {
   saveEmergencyAddress(address: Record<string, unknown>): Promise<SaveResult>;
   /** The user says the current address is still right. */
   confirmEmergencyAddress(): Promise<HostState>;
+  /**
+   * Answers the new-network prompt: this network goes with `address` (null: the current one).
+   * The answer is remembered, so coming back here picks that address with no prompt.
+   */
+  rememberNetwork(address: Record<string, unknown> | null): Promise<SaveResult>;
   /** Reports renderer-side signals and returns the refreshed network status. */
   reportNetwork(report: NetworkReport): Promise<NetworkStatus>;
   /** Long poll: the status once its version is above `since` (or the same one after ~25 s). */
@@ -113,6 +122,7 @@ export const HOST_METHODS: readonly HostMethod[] = [
   'confirmEmergencyAddress',
   'reportNetwork',
   'waitForNetworkChange',
+  'rememberNetwork',
 ];
 
 export const DEFAULT_PREFERENCES: Preferences = {
@@ -144,6 +154,7 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
     confirmEmergencyAddress: 0,
     reportNetwork: 1,
     waitForNetworkChange: 1,
+    rememberNetwork: 1,
   };
   if (args.length !== arity[m]) throw new HostCallError(`${m} takes ${arity[m]} argument(s)`);
   if ((m === 'saveAccount' || m === 'saveEmergencyAddress') && !isRecord(args[0])) throw new HostCallError(`${m} takes an object`);
@@ -155,6 +166,7 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
       if (v !== undefined && v !== null && (typeof v !== 'string' || v.length > 64)) throw new HostCallError(`bad ${k}`);
     }
   }
+  if (m === 'rememberNetwork' && args[0] !== null && !isRecord(args[0])) throw new HostCallError('rememberNetwork takes an address or null');
   if (m === 'waitForNetworkChange' && (typeof args[0] !== 'number' || !Number.isInteger(args[0]))) {
     throw new HostCallError('waitForNetworkChange takes a version number');
   }

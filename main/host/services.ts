@@ -20,6 +20,7 @@ import type {
 } from '../../src/host-api';
 import { fieldError, type FieldError } from '../../src/result';
 import type { Provisioning, ProvisionedEmergency } from './provisioning';
+import type { KnownNetwork } from './settings-store';
 import { validateCivicAddress } from '../../src/emergency/address-validation';
 import type { CivicAddress, RegisteredAddress } from '../../src/emergency/civic-address';
 import type { SecretStore } from './secrets';
@@ -97,10 +98,25 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
   const provisionedEmergency = (): ProvisionedEmergency | null => (provisioning?.ok ? provisioning.emergency : null);
   const addressLocked = (): boolean => Boolean(provisionedEmergency()?.address && provisionedEmergency()?.addressLocked);
 
-  /** A locked administrator address, else the user's own, else the administrator's default. */
+  const fingerprint = (): string => opts.network?.current.fingerprint ?? '';
+  const knownHere = (): KnownNetwork | undefined => {
+    const fp = fingerprint();
+    return fp ? settings.get('knownNetworks').find((n) => n.fingerprint === fp) : undefined;
+  };
+  const remember = (address: CivicAddress): void => {
+    const fp = fingerprint();
+    if (!fp) return;
+    const others = settings.get('knownNetworks').filter((n) => n.fingerprint !== fp);
+    settings.set('knownNetworks', [...others.slice(-63), { fingerprint: fp, address, at: new Date().toISOString() }]);
+  };
+
+  /**
+   * A locked administrator address, else the one remembered for this network, else the user's
+   * own, else the administrator's default.
+   */
   const effectiveAddress = (): RegisteredAddress | null => {
     const admin = provisionedEmergency()?.address;
-    const user = settings.get('emergencyAddress');
+    const user = knownHere()?.address ?? settings.get('emergencyAddress');
     const chosen: Omit<RegisteredAddress, 'confirmedAt'> | null =
       admin && addressLocked()
         ? { address: admin, source: 'administrator', locked: true }
@@ -127,6 +143,8 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
       deviceId,
       addressEditable: !addressLocked(),
       reminderDays: e?.reminderDays ?? 90,
+      networkPrompt: Boolean(address && !addressLocked() && fingerprint() && !knownHere()),
+      savedAddresses: distinct([settings.get('emergencyAddress'), ...settings.get('knownNetworks').map((n) => n.address)]),
     };
   };
 
@@ -208,8 +226,9 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
       if (!checked.ok) return { ok: false, errors: checked.errors };
       const err = persist('address', () => {
         settings.set('emergencyAddress', checked.value);
-        // Saving after reviewing it is confirming it.
+        // Saving after reviewing it is confirming it, here, on this network.
         confirm(checked.value);
+        remember(checked.value);
       });
       return err ? { ok: false, errors: [err] } : { ok: true, state: state() };
     },
@@ -218,6 +237,22 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
       const current = effectiveAddress();
       if (current) confirm(current.address);
       return state();
+    },
+
+    rememberNetwork: async (input: Record<string, unknown> | null): Promise<SaveResult> => {
+      if (input === null) {
+        const current = effectiveAddress();
+        if (current) persist('address', () => (remember(current.address), confirm(current.address)));
+        return { ok: true, state: state() };
+      }
+      if (addressLocked()) return { ok: false, errors: [fieldError('address', 'managed', 'This address is managed by your administrator.')] };
+      const checked = validateCivicAddress(input);
+      if (!checked.ok) return { ok: false, errors: checked.errors };
+      const err = persist('address', () => {
+        remember(checked.value);
+        confirm(checked.value);
+      });
+      return err ? { ok: false, errors: [err] } : { ok: true, state: state() };
     },
 
     reportNetwork: async (report: NetworkReport) => (opts.network ? opts.network.report(report) : NO_NETWORK),
@@ -229,4 +264,16 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
       return state();
     },
   };
+}
+
+/** Each address once, in first-seen order. */
+function distinct(addresses: Array<CivicAddress | null>): CivicAddress[] {
+  const seen = new Set<string>();
+  return addresses.filter((a): a is CivicAddress => {
+    if (!a) return false;
+    const key = JSON.stringify(a);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -25,7 +25,15 @@ export type StoredSettings = {
   emergencyAddress: CivicAddress | null;
   /** When the user last confirmed an address, and which one (JSON): a changed address is unconfirmed. */
   addressConfirmation: { at: string; address: string } | null;
+  /** Networks the user told us about (by fingerprint) and the address that goes with each. */
+  knownNetworks: KnownNetwork[];
 };
+
+export interface KnownNetwork {
+  fingerprint: string;
+  address: CivicAddress;
+  at: string;
+}
 
 /** The settings file's name, without `.json`. */
 export const SETTINGS_NAME = 'settings';
@@ -33,7 +41,7 @@ export const SETTINGS_NAME = 'settings';
  * Version of the stored data's shape (not the app's version): conf runs the `migrations` newer than
  * the version recorded in the file. Bump it with a migration whenever StoredSettings changes.
  */
-export const SETTINGS_VERSION = '1.1.0';
+export const SETTINGS_VERSION = '1.2.0';
 
 export const DEFAULT_SETTINGS: StoredSettings = {
   account: null,
@@ -42,6 +50,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   deviceId: '',
   emergencyAddress: null,
   addressConfirmation: null,
+  knownNetworks: [],
 };
 
 // Generous bounds: the real checks are checkAccount's; these only stop absurd hand edits.
@@ -90,6 +99,15 @@ export const settingsOptions = {
         { type: 'object', required: ['country'], additionalProperties: text, properties: { country: { type: 'string', pattern: '^[A-Z]{2}$' } } },
       ],
     },
+    knownNetworks: {
+      type: 'array',
+      maxItems: 64,
+      items: {
+        type: 'object',
+        required: ['fingerprint', 'address', 'at'],
+        properties: { fingerprint: { type: 'string', maxLength: 64 }, address: { type: 'object' }, at: text },
+      },
+    },
     addressConfirmation: {
       oneOf: [
         { type: 'null' },
@@ -114,6 +132,10 @@ export const settingsOptions = {
     '1.1.0': (store) => {
       if (!store.has('emergencyAddress')) store.set('emergencyAddress', null);
       if (!store.has('addressConfirmation')) store.set('addressConfirmation', null);
+    },
+    // 1.2.0: addresses remembered per network (nomadic use).
+    '1.2.0': (store) => {
+      if (!store.has('knownNetworks')) store.set('knownNetworks', []);
     },
   },
 } satisfies Omit<Options<StoredSettings>, 'cwd' | 'configName'>;

@@ -40,6 +40,8 @@ export interface AppState {
   checkEmergencyAddress(values: Record<string, string>): Promise<FieldError[]>;
   saveEmergencyAddress(values: Record<string, string>): Promise<{ ok: true } | { ok: false; errors: FieldError[] }>;
   confirmEmergencyAddress(): Promise<void>;
+  /** Answers the new-network prompt: null keeps the current address for this network. */
+  rememberNetwork(address: Record<string, string> | null): Promise<void>;
   setDialInput(v: string): void;
   appendDigit(d: string): void;
   backspace(): void;
@@ -96,6 +98,10 @@ export const useApp = create<AppState>((set, get) => ({
   },
   confirmEmergencyAddress: async () => {
     set({ host: await getHost().confirmEmergencyAddress() });
+  },
+  rememberNetwork: async (address) => {
+    const result = await getHost().rememberNetwork(address);
+    if (result.ok) set({ host: result.state, classification: classifyInput(get().dialInput, result.state, networkCountry(get().network)) });
   },
 
   setDialInput: (v) => set(typed(v)),
@@ -225,9 +231,18 @@ export function networkCountry(network: NetworkStatus | null): string | null {
 }
 
 function setNetwork(network: NetworkStatus): void {
-  const { dialInput, host } = useApp.getState();
+  const { dialInput, host, network: before } = useApp.getState();
   // A new country changes which numbers are emergency ones: classify the digits again.
   useApp.setState({ network, classification: classifyInput(dialInput, host, networkCountry(network)) });
+  // Another network may go with another address (or need the "are you still at…" question).
+  if (before?.fingerprint !== network.fingerprint) void refreshHostState();
+}
+
+async function refreshHostState(): Promise<void> {
+  const host = await getHost()
+    .getState()
+    .catch(() => null);
+  if (host) useApp.setState({ host, classification: classifyInput(useApp.getState().dialInput, host, networkCountry(useApp.getState().network)) });
 }
 
 async function reportNetwork(report: NetworkReport): Promise<void> {

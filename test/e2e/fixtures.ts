@@ -20,6 +20,8 @@ export interface HostOptions {
   /** The provisioning file's contents (or a function of the gateway giving them); null for none. */
   provisioning?: Record<string, unknown> | null | ((gw: Gateway) => Record<string, unknown>);
   dataDir?: string;
+  /** Extra environment for the host process (test seams such as SOFTPHONE_TEST_INTERFACES). */
+  env?: Record<string, string>;
 }
 
 export async function launchWebHost(opts: { dataDir: string; provisioningPath?: string; env?: Record<string, string> }): Promise<WebHost> {
@@ -94,7 +96,7 @@ export const test = base.extend<Fixtures, { gateway: Gateway }>({
       provisioningPath = join(dataDir, 'provisioning.json');
       writeFileSync(provisioningPath, JSON.stringify(provisioning, null, 2));
     }
-    const host = await launchWebHost({ dataDir, provisioningPath });
+    const host = await launchWebHost({ dataDir, provisioningPath, env: hostOptions.env });
     await use(host);
     await host.stop();
   },

@@ -79,7 +79,8 @@ describe('settings migrations and salvage', () => {
     expect(settings.get('account')).toEqual(account);
     expect(settings.get('emergencyAddress')).toBeNull();
     expect(settings.get('addressConfirmation')).toBeNull();
-    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).__internal__.migrations.version).toBe('1.1.0');
+    expect(settings.get('knownNetworks')).toEqual([]);
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).__internal__.migrations.version).toBe(SETTINGS_VERSION);
   });
 
   it('a damaged file loses only the damaged part: the account and the emergency address are carried over', () => {

@@ -3,6 +3,7 @@ import { countryName } from '../../../src/emergency/format-address';
 import { useApp } from '../store';
 import { CompactAddress, EmergencyAddress } from './EmergencyAddress';
 import { RoamingWarning } from './RoamingWarning';
+import { NetworkPrompt } from './NetworkPrompt';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
@@ -37,6 +38,7 @@ export function Dialer(): React.JSX.Element {
     <section className="dialer" aria-labelledby="dialer-title">
       <h2 id="dialer-title" className="visually-hidden">{t('nav.dialer')}</h2>
       <RoamingWarning />
+      <NetworkPrompt />
       <CompactAddress />
       <form
         onSubmit={(e) => {
