@@ -3,7 +3,7 @@
  * channel. The only place that uses electron-store, safeStorage and electron-log; everything else
  * is in main/host/ (shared with web mode, which must never load Electron).
  */
-import { app, BrowserWindow, ipcMain, safeStorage, session, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, safeStorage, session, type WebContents, powerMonitor } from 'electron';
 import log from 'electron-log/main';
 import ElectronStore from 'electron-store';
 import { join } from 'node:path';
@@ -70,7 +70,10 @@ function start(): void {
   }
   const provPath = provisioningPath(process.argv, process.env);
   const provisioning = provPath === null ? null : loadProvisioning(provPath);
-  const network = createNetworkMonitor(async () => (await services.getState()).account);
+  const network = createNetworkMonitor(
+    async () => (await services.getState()).account,
+    async () => provisioning?.emergency?.networkSites ?? [],
+  );
   const services = createHostServices({
     network,
     mode: 'electron',
@@ -81,6 +84,8 @@ function start(): void {
     notices,
   });
   void network.start();
+  // Waking from sleep is a network change as far as location goes.
+  powerMonitor.on('resume', () => void network.refresh());
   for (const n of [...(provisioning?.notices ?? []), ...notices]) log.warn(`${n.code}: ${n.message}`);
 
   const ses = session.defaultSession;

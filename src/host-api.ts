@@ -15,6 +15,8 @@ export interface NetworkStatus {
   decision: NetworkDecision;
   /** The local network's fingerprint ('' when there is none to tell). */
   fingerprint: string;
+  /** The administrator's network site this network matches, if any. */
+  site: { name: string; address: RegisteredAddress['address'] } | null;
   checkedAt: string;
 }
 

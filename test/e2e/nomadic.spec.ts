@@ -1,6 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readSipDump } from '../gateway/sipdump';
+import { parsePidf } from '../helpers/pidf';
 import { accountFor, expect, expectRegistered, test } from './fixtures';
 
 /** The host reads its interfaces from this file (SOFTPHONE_TEST_INTERFACES): rewriting it "moves" the laptop. */
@@ -50,5 +52,40 @@ test.describe('a laptop that moves between networks', () => {
     writeFileSync(interfacesFile, lan(2));
     await expect(app.getByTestId('address-compact')).toContainText('7 Rue des Lilas');
     await expect(app.getByTestId('network-prompt')).toHaveCount(0);
+  });
+});
+
+const LYON = { country: 'FR', HNO: '1', RD: 'Place de la Bourse', PC: '69002', A3: 'Lyon', FLR: '4' };
+
+test.describe('on an administrator network site', () => {
+  test.beforeAll(() => writeFileSync(interfacesFile, lan(9)));
+  test.use({
+    hostOptions: {
+      env: { SOFTPHONE_TEST_INTERFACES: interfacesFile },
+      provisioning: (gw) => ({
+        version: 1,
+        account: accountFor(gw),
+        emergency: { address: OFFICE, networkSites: [{ name: 'Lyon HQ', subnets: ['10.9.0.0/16'], address: LYON }] },
+      }),
+    },
+  });
+
+  test("the site's address wins, with no prompt, and the PIDF-LO says where it came from", async ({ app, gateway }) => {
+    await expectRegistered(app);
+    await expect(app.getByTestId('address-compact')).toContainText('1 Place de la Bourse');
+    await expect(app.getByTestId('network-prompt')).toHaveCount(0);
+    await app.getByLabel('Number or SIP address').fill('112');
+    await expect(app.getByTestId('emergency-banner')).toContainText('From your network site');
+    const since = Date.now();
+    const mark = gateway.farEnd.mark();
+    await app.getByTestId('emergency-call-button').click();
+    await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+    const invite = readSipDump(gateway.sipDumpDir).find((m) => m.time * 1000 >= since - 5 && m.direction === 'in' && m.method === 'INVITE');
+    const pidf = parsePidf(invite?.multipart()[1]?.body ?? '');
+    expect(pidf.civic).toEqual(LYON);
+    expect(pidf.method).toBe('Wiremap');
+    await app.getByTestId('call').getByRole('button', { name: 'Hang up' }).click();
+    await app.getByRole('button', { name: 'Yes, hang up' }).click();
+    await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, mark);
   });
 });

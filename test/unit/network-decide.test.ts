@@ -63,3 +63,24 @@ describe('isPublicIp and tunnels', () => {
     for (const n of ['eth0', 'wlan0', 'en0', 'lo', 'docker0']) expect(isTunnelInterface(n), n).toBe(false);
   });
 });
+
+import { inCidr, isCidr, matchSite } from '../../src/network/sites';
+
+describe('network sites', () => {
+  const lyon = { name: 'Lyon HQ', subnets: ['10.9.0.0/16'], publicIps: ['198.51.100.0/24'], address: { country: 'FR', A3: 'Lyon' } };
+  const paris = { name: 'Paris', subnets: ['192.168.10.0/24'], publicIps: [], address: { country: 'FR', A3: 'Paris' } };
+  it('matches CIDR ranges', () => {
+    expect(inCidr('10.9.200.1', '10.9.0.0/16')).toBe(true);
+    expect(inCidr('10.10.0.1', '10.9.0.0/16')).toBe(false);
+    expect(inCidr('1.2.3.4', '0.0.0.0/0')).toBe(true);
+    expect(isCidr('10.0.0.0/8')).toBe(true);
+    expect(isCidr('10.0.0.0/33')).toBe(false);
+    expect(isCidr('nope')).toBe(false);
+  });
+  it('finds the site by local subnet or by public range', () => {
+    expect(matchSite([paris, lyon], ['10.9.3.4'], [])?.name).toBe('Lyon HQ');
+    expect(matchSite([paris, lyon], ['172.16.0.2'], ['198.51.100.77'])?.name).toBe('Lyon HQ');
+    expect(matchSite([paris, lyon], ['192.168.10.5'], [])?.name).toBe('Paris');
+    expect(matchSite([paris, lyon], ['10.1.1.1'], ['8.8.8.8'])).toBeNull();
+  });
+});
