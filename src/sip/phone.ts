@@ -496,7 +496,11 @@ export class Phone {
       next(err instanceof Error ? err.message : 'unreachable');
       return;
     }
-    if (isEnded(call)) return;
+    if (isEnded(call)) {
+      // Hung up while connecting: a connection made for this call goes too.
+      if (ua !== this.ua) void ua.stop().catch(() => undefined);
+      return;
+    }
     const target = UserAgent.makeURI(`sip:${req.dialString}@${this.domain}`);
     if (!target) throw new Error(`bad emergency target ${req.dialString}`);
     const parts = {
@@ -571,7 +575,8 @@ export class Phone {
       })
       .catch((err: unknown) => {
         clearTimeout(silence);
-        if (!moveOn(err instanceof Error ? err.message : String(err))) this.endCall(call);
+        // Only this attempt failed to send: the next gateway, else the end (never an answered call).
+        if (!moveOn(err instanceof Error ? err.message : String(err)) && !movedOn && call.snapshot.state !== 'established') this.endCall(call);
       });
   }
 
