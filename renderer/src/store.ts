@@ -21,6 +21,10 @@ export interface AppState {
   host: HostState | null;
   /** Where the host thinks we are; null until the first check. */
   network: NetworkStatus | null;
+  /** The browser's view of connectivity (navigator.onLine). */
+  online: boolean;
+  /** Battery, where the platform tells (Battery API); null on mains-only machines or unknown. */
+  battery: { charging: boolean; level: number } | null;
   phone: PhoneSnapshot;
   stats: Record<string, AudioStats>;
   dialInput: string;
@@ -74,6 +78,8 @@ let statsLoop = false;
 export const useApp = create<AppState>((set, get) => ({
   host: null,
   network: null,
+  online: typeof navigator === 'undefined' ? true : navigator.onLine,
+  battery: null,
   phone: { registration: { status: 'unconfigured' }, calls: [] },
   stats: {},
   dialInput: '',
@@ -262,14 +268,36 @@ async function followNetwork(): Promise<void> {
   }
 }
 
+interface BatteryLike extends EventTarget {
+  charging: boolean;
+  level: number;
+}
+
+/** The Battery API where Chromium has it (Electron and web mode alike). */
+async function followBattery(): Promise<void> {
+  const getBattery = (navigator as Navigator & { getBattery?: () => Promise<BatteryLike> }).getBattery;
+  if (!getBattery) return;
+  const battery = await getBattery.call(navigator).catch(() => null);
+  if (!battery) return;
+  const update = (): void => useApp.setState({ battery: { charging: battery.charging, level: battery.level } });
+  update();
+  battery.addEventListener('chargingchange', update);
+  battery.addEventListener('levelchange', update);
+}
+
 export async function startApp(state: HostState): Promise<void> {
   useApp.setState({ host: state, view: state.account ? 'dialer' : 'settings' });
   startStatsLoop();
   window.addEventListener('online', () => {
+    useApp.setState({ online: true });
     phone?.reconnectNow();
     void reportNetwork({});
   });
-  window.addEventListener('offline', () => void reportNetwork({}));
+  window.addEventListener('offline', () => {
+    useApp.setState({ online: false });
+    void reportNetwork({});
+  });
+  void followBattery();
   void reportNetwork({});
   void followNetwork();
   await restartPhone(state);

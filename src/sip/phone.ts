@@ -122,7 +122,11 @@ interface ManagedCall {
   hungUp?: boolean;
 }
 
-const RECONNECT_DELAYS_MS = [1000, 2000, 4000, 8000, 15000, 30000];
+/**
+ * Back-off between rounds over all gateways. Short on purpose: emergency calling must come back
+ * within seconds of the gateway or the network, and a WebSocket attempt costs little.
+ */
+const RECONNECT_DELAYS_MS = [500, 1000, 1500];
 /** Emergency INVITEs wait at most this long for ICE candidates: host candidates come in a few ms. */
 export const EMERGENCY_ICE_GATHERING_MS = 40;
 /** A gateway that has not answered an emergency INVITE at all by then is skipped. */
@@ -336,7 +340,7 @@ export class Phone {
     const { gateways } = this.opts.account;
     // Try each other gateway at once before backing off.
     const cycled = this.attempt % gateways.length === gateways.length - 1;
-    const delay = cycled ? RECONNECT_DELAYS_MS[Math.min(Math.floor(this.attempt / gateways.length), RECONNECT_DELAYS_MS.length - 1)] ?? 30000 : 0;
+    const delay = cycled ? RECONNECT_DELAYS_MS[Math.min(Math.floor(this.attempt / gateways.length), RECONNECT_DELAYS_MS.length - 1)] ?? 1500 : 0;
     this.attempt += 1;
     this.gatewayIndex = (this.gatewayIndex + 1) % gateways.length;
     if (this.registration.status === 'failed') {

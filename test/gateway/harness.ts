@@ -246,6 +246,10 @@ export interface Gateway {
   runDir: string;
   /** Digits of the RFC 4733 DTMF events rtpengine relayed so far. */
   dtmfDigits(): string;
+  /** Kills the WebSocket gateway (Kamailio), as an outage would; its registrations are lost. */
+  stopSignalling(): Promise<void>;
+  /** Starts it again on the same ports. */
+  startSignalling(): Promise<void>;
   /** Newest WAV the far end recorded of what it heard (decoded side). */
   latestRecording(): string | null;
   stop(): Promise<void>;
@@ -356,15 +360,21 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
       '}',
     ].join('\n\t');
     /** Fills a Kamailio config template, writes it to its own run dir, starts it, waits for SIP. */
-    const startKamailio = async (name: string, template: string, port: number, values: Record<string, string | number>): Promise<void> => {
+    const startKamailio = async (name: string, template: string, port: number, values: Record<string, string | number>): Promise<() => Promise<ChildProcess>> => {
       const dir = join(runDir, name);
       mkdirSync(dir, { recursive: true });
       const cfgPath = join(dir, template);
       writeFileSync(cfgPath, fill(readFileSync(join(HERE, template), 'utf8'), { DEBUG: opts.debug ?? 2, ...values }));
-      startChild(name, 'kamailio', ['-DD', '-E', '-f', cfgPath, '-Y', dir, '-w', dir]);
-      await waitFor(`${name} SIP`, async () => ((await sipOptions(port)) ? true : null), 15_000);
+      const launch = async (): Promise<ChildProcess> => {
+        const child = startChild(name, 'kamailio', ['-DD', '-E', '-f', cfgPath, '-Y', dir, '-w', dir]);
+        await waitFor(`${name} SIP`, async () => ((await sipOptions(port)) ? true : null), 15_000);
+        return child;
+      };
+      signalling = await launch();
+      return launch;
     };
-    await startKamailio('kamailio', 'kamailio-gateway.cfg', sipPort, {
+    let signalling: ChildProcess | undefined;
+    const relaunchGateway = await startKamailio('kamailio', 'kamailio-gateway.cfg', sipPort, {
       SIP_PORT: sipPort,
       WS_PORT: wsPort,
       WS_FAILING_PORT: wsFailingPort,
@@ -375,6 +385,7 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
       ROUTES: routes,
     });
     await waitFor('kamailio WebSocket', () => tcpOpen(wsPort), 5_000);
+    let gatewayProcess = signalling;
 
     // The emergency edge: sipdump of everything, multipart reduced to SDP, on to the answering point.
     const dumpDir = join(runDir, 'sipdump');
@@ -422,6 +433,18 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
       runDir,
       latestRecording,
       dtmfDigits: () => dtmfEvents.map((e) => e.digit).join(''),
+      stopSignalling: async () => {
+        const child = gatewayProcess;
+        if (!child || child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise((r) => child.once('exit', r));
+        // SIGTERM: Kamailio's main process then stops its workers too, freeing the ports.
+        child.kill('SIGTERM');
+        await exited;
+      },
+      startSignalling: async () => {
+        gatewayProcess = await relaunchGateway();
+        await waitFor('kamailio WebSocket', () => tcpOpen(wsPort), 5_000);
+      },
       stop,
     };
   } catch (err) {

@@ -4,6 +4,7 @@ import { useApp } from '../store';
 import { CompactAddress, EmergencyAddress } from './EmergencyAddress';
 import { RoamingWarning } from './RoamingWarning';
 import { NetworkPrompt } from './NetworkPrompt';
+import { AvailabilityBanner } from './Availability';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
@@ -37,6 +38,7 @@ export function Dialer(): React.JSX.Element {
   return (
     <section className="dialer" aria-labelledby="dialer-title">
       <h2 id="dialer-title" className="visually-hidden">{t('nav.dialer')}</h2>
+      <AvailabilityBanner />
       <RoamingWarning />
       <NetworkPrompt />
       <CompactAddress />
