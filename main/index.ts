@@ -13,6 +13,7 @@ import { CONTENT_SECURITY_POLICY } from './host/csp';
 import { loadProvisioning, provisioningPath } from './host/provisioning';
 import { safeStorageSecrets } from './host/secrets';
 import { createHostServices } from './host/services';
+import { CallRecord } from './host/call-record';
 import { createNetworkMonitor } from './host/network';
 import { openSettings, type StoredSettings } from './host/settings-store';
 
@@ -76,6 +77,7 @@ function start(): void {
   );
   const services = createHostServices({
     network,
+    callRecord: new CallRecord(dataDir),
     mode: 'electron',
     settings,
     secrets: safeStorageSecrets(safeStorage, dataDir),

@@ -20,6 +20,31 @@ export interface NetworkStatus {
   checkedAt: string;
 }
 
+/** One line of the emergency call record: `start` before the INVITE, `update` as the call goes on. */
+export interface EmergencyCallEvent {
+  type: 'start' | 'update';
+  /** Stable id of the call in the record. */
+  id: string;
+  startedAt?: string;
+  number?: string;
+  service?: string;
+  urn?: string | null;
+  /** The exact PIDF-LO sent, or null when the call went out without location. */
+  pidfLo?: string | null;
+  locationSource?: string | null;
+  networkCountry?: string | null;
+  roamingWarning?: boolean;
+  gateways?: Array<{ gateway: string; result: string }>;
+  result?: 'trying' | 'answered' | 'failed' | 'ended' | 'interrupted';
+  failure?: string | null;
+  answeredAt?: string | null;
+  endedAt?: string | null;
+  durationSeconds?: number | null;
+}
+
+/** A call as the record tells it (its events merged). A call with no end line was interrupted. */
+export type EmergencyCallEntry = Omit<EmergencyCallEvent, 'type'>;
+
 /** Signals only the renderer sees. */
 export interface NetworkReport {
   /** The public address the gateway saw (Via received of the REGISTER answer). */
@@ -108,6 +133,10 @@ export interface HostApi {
    * The answer is remembered, so coming back here picks that address with no prompt.
    */
   rememberNetwork(address: Record<string, unknown> | null): Promise<SaveResult>;
+  /** Appends to the emergency call record (flushed to disk before it returns). */
+  recordEmergencyCall(event: EmergencyCallEvent): Promise<void>;
+  /** The emergency call record, newest first. */
+  listEmergencyCalls(): Promise<EmergencyCallEntry[]>;
   /** Reports renderer-side signals and returns the refreshed network status. */
   reportNetwork(report: NetworkReport): Promise<NetworkStatus>;
   /** Long poll: the status once its version is above `since` (or the same one after ~25 s). */
@@ -125,6 +154,8 @@ export const HOST_METHODS: readonly HostMethod[] = [
   'reportNetwork',
   'waitForNetworkChange',
   'rememberNetwork',
+  'recordEmergencyCall',
+  'listEmergencyCalls',
 ];
 
 export const DEFAULT_PREFERENCES: Preferences = {
@@ -157,6 +188,8 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
     reportNetwork: 1,
     waitForNetworkChange: 1,
     rememberNetwork: 1,
+    recordEmergencyCall: 1,
+    listEmergencyCalls: 0,
   };
   if (args.length !== arity[m]) throw new HostCallError(`${m} takes ${arity[m]} argument(s)`);
   if ((m === 'saveAccount' || m === 'saveEmergencyAddress') && !isRecord(args[0])) throw new HostCallError(`${m} takes an object`);
@@ -167,6 +200,13 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
       const v = r[k];
       if (v !== undefined && v !== null && (typeof v !== 'string' || v.length > 64)) throw new HostCallError(`bad ${k}`);
     }
+  }
+  if (m === 'recordEmergencyCall') {
+    const e = args[0];
+    if (!isRecord(e) || (e.type !== 'start' && e.type !== 'update') || typeof e.id !== 'string' || e.id.length > 64) {
+      throw new HostCallError('recordEmergencyCall takes { type, id, … }');
+    }
+    if (JSON.stringify(e).length > 32_768) throw new HostCallError('record entry too large');
   }
   if (m === 'rememberNetwork' && args[0] !== null && !isRecord(args[0])) throw new HostCallError('rememberNetwork takes an address or null');
   if (m === 'waitForNetworkChange' && (typeof args[0] !== 'number' || !Number.isInteger(args[0]))) {

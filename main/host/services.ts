@@ -13,6 +13,8 @@ import type {
   HostApi,
   HostNotice,
   HostState,
+  EmergencyCallEntry,
+  EmergencyCallEvent,
   NetworkReport,
   NetworkStatus,
   Preferences,
@@ -37,6 +39,8 @@ export interface HostServicesOptions {
   notices?: readonly HostNotice[];
   /** The network monitor; without one, the network country is always unknown. */
   network?: NetworkSource;
+  /** The emergency call record; without one, recording is a no-op (and said so in the log). */
+  callRecord?: { append(e: EmergencyCallEvent): void; list(): EmergencyCallEntry[] };
 }
 
 /** What the services need of the network monitor (main/host/network.ts). */
@@ -260,6 +264,12 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
       });
       return err ? { ok: false, errors: [err] } : { ok: true, state: state() };
     },
+
+    recordEmergencyCall: async (event: EmergencyCallEvent) => {
+      opts.callRecord?.append(event);
+    },
+
+    listEmergencyCalls: async () => opts.callRecord?.list() ?? [],
 
     reportNetwork: async (report: NetworkReport) => (opts.network ? opts.network.report(report) : NO_NETWORK),
 

@@ -12,6 +12,7 @@ import { CONTENT_SECURITY_POLICY } from '../host/csp';
 import { loadProvisioning } from '../host/provisioning';
 import { fileKeySecrets } from '../host/secrets';
 import { createHostServices } from '../host/services';
+import { CallRecord } from '../host/call-record';
 import { createNetworkMonitor } from '../host/network';
 import { openConfSettings } from '../host/settings-store';
 
@@ -131,6 +132,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     systemLocale: opts.systemLocale ?? Intl.DateTimeFormat().resolvedOptions().locale,
     notices: settingsNotices,
     network,
+    callRecord: new CallRecord(opts.dataDir),
   });
   void network.start();
   const token = randomBytes(32).toString('base64url');

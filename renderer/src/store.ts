@@ -65,6 +65,37 @@ export interface AppState {
 }
 
 let phone: Phone | null = null;
+/** Phone call id → emergency call record id. */
+const recordIds = new Map<string, string>();
+
+/** Writes `update` lines to the emergency call record as an emergency call is answered and ends. */
+function recordProgress(before: PhoneSnapshot, after: PhoneSnapshot): void {
+  for (const call of after.calls) {
+    const id = recordIds.get(call.id);
+    if (!id || !call.emergency) continue;
+    const prev = before.calls.find((c) => c.id === call.id);
+    if (prev?.state === call.state && prev.emergency?.attempts.length === call.emergency.attempts.length) continue;
+    const gateways = call.emergency.attempts.map((a) => ({ gateway: a.gateway, result: a.result }));
+    if (call.state === 'established' && prev?.state !== 'established') {
+      void getHost().recordEmergencyCall({ type: 'update', id, result: 'answered', answeredAt: new Date(call.answeredAt ?? Date.now()).toISOString(), gateways });
+    } else if (call.state === 'ended' && prev?.state !== 'ended') {
+      const answered = Boolean(call.answeredAt);
+      void getHost().recordEmergencyCall({
+        type: 'update',
+        id,
+        result: answered ? 'ended' : 'failed',
+        failure: answered ? null : (call.endReason ?? null),
+        endedAt: new Date(call.endedAt ?? Date.now()).toISOString(),
+        durationSeconds: answered && call.endedAt && call.answeredAt ? Math.round((call.endedAt - call.answeredAt) / 1000) : null,
+        gateways,
+        pidfLo: call.emergency.locationSent ? undefined : null,
+      });
+      recordIds.delete(call.id);
+    } else if (prev?.emergency?.attempts.length !== call.emergency.attempts.length) {
+      void getHost().recordEmergencyCall({ type: 'update', id, gateways });
+    }
+  }
+}
 
 /** New dial input: classify it, and open the microphone early when it is an emergency number. */
 function typed(dialInput: string): Pick<AppState, 'dialInput' | 'classification' | 'dialError'> {
@@ -123,7 +154,26 @@ export const useApp = create<AppState>((set, get) => ({
         set({ dialError: 'noAccountEmergency' });
         return;
       }
-      phone.callEmergency({ dialString: classification.dialString, urn: classification.urn, pidfLo: locationFor(host, i18next.language) });
+      const pidfLo = locationFor(host, i18next.language);
+      const recordId = crypto.randomUUID();
+      const { network } = get();
+      const country = networkCountry(network);
+      // The record's start line is written before the INVITE goes out (the phone waits for it briefly).
+      const recorded = getHost().recordEmergencyCall({
+        type: 'start',
+        id: recordId,
+        startedAt: new Date().toISOString(),
+        number: classification.dialString,
+        service: classification.entry.service.en,
+        urn: classification.urn ?? null,
+        pidfLo,
+        locationSource: pidfLo ? (host.emergency.address?.source ?? null) : null,
+        networkCountry: country,
+        roamingWarning: country !== null && country !== host.emergency.homeCountry,
+        result: 'trying',
+      });
+      const callId = phone.callEmergency({ dialString: classification.dialString, urn: classification.urn, pidfLo, recorded });
+      recordIds.set(callId, recordId);
       set({ dialError: null });
       return;
     }
@@ -198,8 +248,9 @@ async function restartPhone(state: HostState): Promise<void> {
     onRegistered: (viaReceived) => void reportNetwork({ viaReceived }),
     onRemoteStream: (id, stream) => playRemote(id, stream, useApp.getState().host?.preferences.audioOutputId ?? ''),
     onChange: (snapshot) => {
-      const before = useApp.getState().phone.calls.map((c) => c.id);
-      for (const id of before) if (!snapshot.calls.some((c) => c.id === id)) stopRemote(id);
+      const previous = useApp.getState().phone;
+      for (const c of previous.calls) if (!snapshot.calls.some((n) => n.id === c.id)) stopRemote(c.id);
+      recordProgress(previous, snapshot);
       useApp.setState({ phone: snapshot });
     },
   });

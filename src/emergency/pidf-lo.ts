@@ -66,6 +66,5 @@ export function buildPidfLo(input: PidfLoInput): string {
     `    <dm:timestamp>${input.timestamp.toISOString()}</dm:timestamp>`,
     '  </dm:device>',
     '</presence>',
-    '',
   ].join('\r\n');
 }

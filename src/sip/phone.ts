@@ -91,7 +91,12 @@ export interface EmergencyCallRequest {
   urn?: string;
   /** The PIDF-LO to send, or null when the location is unknown. */
   pidfLo: string | null;
+  /** The call record's start line being written: the first INVITE waits for it (briefly). */
+  recorded?: Promise<unknown>;
 }
+
+/** The record must not hold the call back for long if the disk is slow. */
+const RECORD_WAIT_MS = 150;
 
 export interface PhoneOptions {
   account: AccountWithPassword;
@@ -539,6 +544,9 @@ export class Phone {
     }, EMERGENCY_NO_RESPONSE_MS);
     // Unanswered, the INVITE's outcome decides (next gateway, or the end): not the state change.
     this.bind(call, inviter, () => !call.snapshot.answeredAt);
+    if (index === 0 && req.recorded) {
+      await Promise.race([req.recorded.catch(() => undefined), new Promise((r) => setTimeout(r, RECORD_WAIT_MS))]);
+    }
     attempt.result = 'sent';
     this.emit();
     inviter

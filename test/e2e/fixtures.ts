@@ -51,7 +51,7 @@ export async function launchWebHost(opts: { dataDir: string; provisioningPath?: 
     dataDir: opts.dataDir,
     process: child,
     stop: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     },

@@ -4,6 +4,7 @@ import type { Language } from '../../../src/host-api';
 import type { FieldError } from '../../../src/result';
 import { useApp } from '../store';
 import { AddressSettings } from './AddressSettings';
+import { CallRecordView } from './CallRecord';
 import { describeReason } from '../../../src/network/decide';
 
 function errorFor(errors: FieldError[], prefix: string): FieldError | undefined {
@@ -188,6 +189,7 @@ export function SettingsView(): React.JSX.Element {
       <AddressSettings />
       <AccountForm />
       <Preferences />
+      <CallRecordView />
       <About />
     </section>
   );

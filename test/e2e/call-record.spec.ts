@@ -1,0 +1,53 @@
+import { readSipDump } from '../gateway/sipdump';
+import { accountFor, expect, expectRegistered, launchWebHost, test } from './fixtures';
+
+const OFFICE = { country: 'FR', HNO: '10', RD: 'Rue de la Paix', PC: '75002', A3: 'Paris', FLR: '3' };
+
+test.describe('the emergency call record', () => {
+  test.use({ hostOptions: { provisioning: (gw) => ({ version: 1, account: accountFor(gw), emergency: { address: OFFICE } }) } });
+
+  test('holds the exact PIDF-LO the far end received, and the result', async ({ app, gateway }) => {
+    await expectRegistered(app);
+    const since = Date.now();
+    const mark = gateway.farEnd.mark();
+    await app.getByLabel('Number or SIP address').fill('112');
+    await app.getByTestId('emergency-call-button').click();
+    await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+    await app.getByTestId('call').getByRole('button', { name: 'Hang up' }).click();
+    await app.getByRole('button', { name: 'Yes, hang up' }).click();
+    await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, mark);
+    const invite = readSipDump(gateway.sipDumpDir).find((m) => m.time * 1000 >= since - 5 && m.direction === 'in' && m.method === 'INVITE');
+    const received = invite?.multipart()[1]?.body ?? '';
+    expect(received).toContain('<ca:RD>Rue de la Paix</ca:RD>');
+
+    await app.getByRole('button', { name: 'Settings' }).click();
+    const entry = app.getByTestId('call-record-entry').first();
+    await expect(entry).toHaveAttribute('data-result', 'ended');
+    await expect(entry).toContainText('112');
+    await entry.locator('summary').click();
+    // The record keeps the document byte for byte (the edge saw it with CRLF line ends, as sent).
+    expect((await entry.getByTestId('call-record-pidf').textContent())?.replace(/\r\n/g, '\n')).toBe(received.replace(/\r\n/g, '\n'));
+  });
+
+  test('an entry written before the INVITE survives the app being killed mid-call', async ({ app, gateway, webHost, page }) => {
+    await expectRegistered(app);
+    const mark = gateway.farEnd.mark();
+    await app.getByLabel('Number or SIP address').fill('15');
+    await app.getByTestId('emergency-call-button').click();
+    await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+    // Kill the host process outright, as a crash would, then start it again on the same data.
+    webHost.process.kill('SIGKILL');
+    await new Promise((r) => webHost.process.once('exit', r));
+    const again = await launchWebHost({ dataDir: webHost.dataDir, provisioningPath: `${webHost.dataDir}/provisioning.json` });
+    try {
+      await page.goto(again.url);
+      await page.getByRole('button', { name: 'Settings' }).click();
+      const entry = page.getByTestId('call-record-entry').first();
+      await expect(entry).toContainText('15');
+      await expect(entry).toHaveAttribute('data-result', 'interrupted');
+      await expect(entry).toContainText('interrupted (the app stopped during the call)');
+    } finally {
+      await again.stop();
+    }
+  });
+});
