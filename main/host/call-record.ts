@@ -1,9 +1,9 @@
 /**
  * The emergency call record: a local, append-only JSON Lines file. Each call gets a `start` line
- * written (and flushed to disk) before its INVITE goes out, and `update` lines as it goes on, so a
+ * written before its INVITE goes out, and `update` lines as it goes on, so a
  * crash mid-call still leaves the call on record.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EmergencyCallEntry, EmergencyCallEvent } from '../../src/host-api';
 
@@ -18,15 +18,19 @@ export class CallRecord {
     this.file = join(dir, CALL_RECORD_FILE);
   }
 
-  /** Appends one event and flushes it to disk before returning. */
+  /**
+   * Appends one event. It is in the file (the OS's cache) when this returns, which survives the app
+   * crashing; the flush to the disk itself, against power loss, follows without holding the call.
+   */
   append(event: EmergencyCallEvent): void {
     const fd = openSync(this.file, 'a', 0o600);
     try {
       writeSync(fd, `${JSON.stringify({ ...event, recordedAt: new Date().toISOString() })}\n`);
-      fsyncSync(fd);
-    } finally {
+    } catch (err) {
       closeSync(fd);
+      throw err;
     }
+    fdatasync(fd, () => closeSync(fd));
   }
 
   /** Every call, newest first, its events merged; a torn last line (a crash mid-write) is skipped. */

@@ -154,8 +154,11 @@ export class Phone {
   private nextId = 1;
   private currentGateway = '';
   private warmMedia: { stream: Promise<MediaStream>; timer: ReturnType<typeof setTimeout> } | undefined;
-  /** Sessions whose first offer must go out as SDP + PIDF-LO. */
-  private readonly emergencyOffers = new WeakMap<Session, (sdp: string) => MultipartBody>();
+  /**
+   * Emergency sessions: their first offer may go out as SDP + PIDF-LO (`wrap`), and only once the
+   * call record's start line is written (`gate`), which happens while ICE candidates are gathered.
+   */
+  private readonly emergencyOffers = new WeakMap<Session, { wrap?: (sdp: string) => MultipartBody; gate?: Promise<unknown> }>();
   private readonly sdhFactory: SessionDescriptionHandlerFactory;
 
   constructor(private readonly opts: PhoneOptions) {
@@ -163,15 +166,16 @@ export class Phone {
     // Wraps only the initial offer of an emergency call; re-INVITEs and answers are plain SDP.
     this.sdhFactory = (session, options) => {
       const sdh = base(session, options) as SessionDescriptionHandler;
-      const wrap = this.emergencyOffers.get(session);
-      if (wrap) {
+      const emergency = this.emergencyOffers.get(session);
+      if (emergency) {
         const original = sdh.getDescription.bind(sdh);
         let first = true;
         sdh.getDescription = async (o, m) => {
           const description = await original(o, m);
           if (!first) return description;
           first = false;
-          return wrap(description.body);
+          if (emergency.gate) await emergency.gate;
+          return emergency.wrap ? emergency.wrap(description.body) : description;
         };
       }
       return sdh;
@@ -524,11 +528,16 @@ export class Phone {
       // ED-73: no silence suppression on an emergency call.
       sessionDescriptionHandlerModifiers: [async (d) => ({ type: d.type, sdp: stripComfortNoise(d.sdp ?? '') })],
     });
-    if (req.pidfLo) {
-      const pidf = req.pidfLo;
-      this.emergencyOffers.set(inviter, (sdp) => multipartOffer(sdp, pidf, parts.contentId, () => this.random()));
-      declareOfferInBody(inviter.request);
-    }
+    const pidf = req.pidfLo;
+    this.emergencyOffers.set(inviter, {
+      wrap: pidf ? (sdp) => multipartOffer(sdp, pidf, parts.contentId, () => this.random()) : undefined,
+      // The record's start line before the first INVITE; never more than RECORD_WAIT_MS.
+      gate:
+        index === 0 && req.recorded
+          ? Promise.race([req.recorded.catch(() => undefined), new Promise((r) => setTimeout(r, RECORD_WAIT_MS))])
+          : undefined,
+    });
+    if (pidf) declareOfferInBody(inviter.request);
     let movedOn = false;
     let heard = false;
     const moveOn = (result: string): boolean => {
@@ -544,9 +553,6 @@ export class Phone {
     }, EMERGENCY_NO_RESPONSE_MS);
     // Unanswered, the INVITE's outcome decides (next gateway, or the end): not the state change.
     this.bind(call, inviter, () => !call.snapshot.answeredAt);
-    if (index === 0 && req.recorded) {
-      await Promise.race([req.recorded.catch(() => undefined), new Promise((r) => setTimeout(r, RECORD_WAIT_MS))]);
-    }
     attempt.result = 'sent';
     this.emit();
     inviter
