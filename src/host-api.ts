@@ -82,6 +82,8 @@ export interface EmergencySettings {
   reminderDays: number;
   /** On a network not seen before: ask "are you still at this address?". */
   networkPrompt: boolean;
+  /** The test line "Test my emergency setup" calls, or null when there is none for this country. */
+  testNumber: string | null;
   /** Addresses the user used before (on other networks), to choose from. */
   savedAddresses: RegisteredAddress['address'][];
 }

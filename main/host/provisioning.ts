@@ -41,6 +41,8 @@ export interface ProvisionedEmergency {
   reminderDays?: number;
   /** Networks mapped to a site and its address; a match wins over what the user entered. */
   networkSites: NetworkSite[];
+  /** The number "Test my emergency setup" calls (a test line such as US 933, never a real one). */
+  testNumber?: string;
 }
 
 const catalogue = new EmergencyCatalogue();
@@ -99,6 +101,15 @@ function checkEmergency(value: unknown, errors: FieldError[]): ProvisionedEmerge
         else if (!address.ok) errors.push(...address.errors.map((e) => ({ ...e, field: `${f}.address.${e.field}` })));
         else out.networkSites.push({ name: site.name.trim(), subnets, publicIps, address: address.value });
       });
+  }
+  if (r.testNumber !== undefined) {
+    const n = typeof r.testNumber === 'string' ? r.testNumber.replace(/\s/g, '') : '';
+    const home = out.homeCountry ?? out.address?.country ?? 'US';
+    const entry = /^[0-9]{2,10}$/.test(n) ? catalogue.lookup(home, n) : null;
+    if (!/^[0-9]{2,10}$/.test(n)) errors.push(fieldError(`${p}.testNumber`, 'numberInvalid', 'must be 2 to 10 digits'));
+    // A real emergency number is never a test line.
+    else if (entry && !entry.test) errors.push(fieldError(`${p}.testNumber`, 'realEmergency', `${n} is a real emergency number, not a test line`));
+    else out.testNumber = n;
   }
   if (r.reminderDays !== undefined) {
     if (typeof r.reminderDays === 'number' && Number.isInteger(r.reminderDays) && r.reminderDays >= 1 && r.reminderDays <= 3650) out.reminderDays = r.reminderDays;

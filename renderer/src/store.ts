@@ -56,6 +56,8 @@ export interface AppState {
   hangup(id: string): void;
   /** Hang-up of an emergency call asks first; `confirmed` carries it out. */
   requestHangup(id: string): void;
+  /** "Test my emergency setup": the same emergency INVITE, to the test line. */
+  testEmergencyCall(): void;
   cancelHangup(): void;
   toggleMute(id: string): void;
   toggleHold(id: string): void;
@@ -199,9 +201,16 @@ export const useApp = create<AppState>((set, get) => ({
     set({ confirmHangup: null });
     void phone?.hangup(id);
   },
+  testEmergencyCall: () => {
+    const { host } = get();
+    const testNumber = host?.emergency.testNumber;
+    if (!phone || !host || !testNumber) return;
+    phone.callEmergency({ dialString: testNumber, urn: 'urn:service:test.sos', pidfLo: locationFor(host, i18next.language), test: true });
+    set({ view: 'dialer' });
+  },
   requestHangup: (id) => {
     const call = get().phone.calls.find((c) => c.id === id);
-    if (call?.emergency && call.state !== 'ended') set({ confirmHangup: id });
+    if (call?.emergency && !call.emergency.test && call.state !== 'ended') set({ confirmHangup: id });
     else void phone?.hangup(id);
   },
   cancelHangup: () => set({ confirmHangup: null }),

@@ -50,6 +50,8 @@ export interface EmergencyInfo {
   attempts: EmergencyAttempt[];
   /** Every gateway failed: the user must use another phone. */
   allGatewaysFailed?: boolean;
+  /** A test of the emergency setup, to a test line. */
+  test?: boolean;
 }
 
 export interface CallSnapshot {
@@ -93,6 +95,8 @@ export interface EmergencyCallRequest {
   pidfLo: string | null;
   /** The call record's start line being written: the first INVITE waits for it (briefly). */
   recorded?: Promise<unknown>;
+  /** A call to a test line (setup check): shown as such; no real emergency service is dialled. */
+  test?: boolean;
 }
 
 /** The record must not hold the call back for long if the disk is slow. */
@@ -475,7 +479,7 @@ export class Phone {
       else void this.hangup(other.snapshot.id).catch(() => undefined);
     }
     const call = this.track(null, 'outgoing', target, req.dialString);
-    call.snapshot.emergency = { dialString: req.dialString, urn: req.urn, locationSent: req.pidfLo !== null, attempts: [] };
+    call.snapshot.emergency = { dialString: req.dialString, urn: req.urn, locationSent: req.pidfLo !== null, attempts: [], test: req.test };
     // Start from the gateway we are registered on, then the others in their configured order.
     const order = [...account.gateways];
     const current = order.indexOf(this.currentGateway);

@@ -33,6 +33,8 @@ export const DOMAIN = '127.0.0.1';
 export const FAR_END_EXTENSION = '1000';
 /** The far end's account that plays the emergency answering point (PSAP). */
 export const PSAP_USER = 'psap';
+/** The test line (US 933): routed to the ordinary far end through an edge of its own. */
+export const TEST_LINE = '933';
 /** The emergency number whose route answers 424 Bad Location Information to an INVITE with location. */
 export const BAD_LOCATION_NUMBER = '196';
 /** What the test gateway routes to the emergency edge: the French list, 112, 911, 999 and friends. */
@@ -236,6 +238,8 @@ export interface Gateway {
   wsUrlFailing: string;
   /** Where the emergency edge's sipdump writes every message it saw. */
   sipDumpDir: string;
+  /** The same for the test line's edge (calls to TEST_LINE). */
+  testLineDumpDir: string;
   sipPort: number;
   domain: string;
   users: TestUser[];
@@ -296,6 +300,7 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
   const wsPort = opts.wsPort ?? (await freePort());
   const wsFailingPort = await freePort();
   const edgePort = await freeUdpPort();
+  const testEdgePort = await freeUdpPort();
   const ngPort = await freeUdpPort();
   const ctrlPort = await freePort();
   const farEndPort = await freeUdpPort();
@@ -351,6 +356,8 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
     const farEndUri = `sip:${FAR_END_EXTENSION}@${DOMAIN}:${sipPort}`;
     const routes = [
       `if ($rU == "${FAR_END_EXTENSION}") { $ru = "sip:${FAR_END_EXTENSION}@127.0.0.1:${farEndPort}"; route(RELAY); exit; }`,
+      // The test line: its own edge, in front of the ordinary far end; no emergency route involved.
+      `if ($rU == "${TEST_LINE}") { $ru = "sip:" + $rU + "@127.0.0.1:${testEdgePort}"; route(RELAY); exit; }`,
       // Emergency numbers go to the emergency edge; the failing listener answers 503 instead.
       `if ($rU =~ "${EMERGENCY_ROUTE_RE}") {`,
       `\tif ($Rp == ${wsFailingPort}) { sl_send_reply("503", "Service Unavailable"); exit; }`,
@@ -396,6 +403,14 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
       PSAP_USER: PSAP_USER,
       PSAP_PORT: farEndPort,
     });
+    const testDumpDir = join(runDir, 'sipdump-test-line');
+    mkdirSync(testDumpDir, { recursive: true });
+    await startKamailio('test-edge', 'kamailio-edge.cfg', testEdgePort, {
+      EDGE_PORT: testEdgePort,
+      DUMP_DIR: testDumpDir,
+      PSAP_USER: FAR_END_EXTENSION,
+      PSAP_PORT: farEndPort,
+    });
 
     const recordingsDir = join(runDir, 'recordings');
     const baresipDir = join(runDir, 'baresip');
@@ -424,6 +439,7 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
       wsUrl: `ws://127.0.0.1:${wsPort}`,
       wsUrlFailing: `ws://127.0.0.1:${wsFailingPort}`,
       sipDumpDir: dumpDir,
+      testLineDumpDir: testDumpDir,
       sipPort,
       domain: DOMAIN,
       users,

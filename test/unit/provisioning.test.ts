@@ -66,3 +66,25 @@ describe('loadProvisioning', () => {
     expect(loadProvisioning('').notices[0]?.code).toBe('provisioningUnreadable');
   });
 });
+
+describe('provisioning: emergency test line', () => {
+  it('refuses a real emergency number as the test line, and accepts 933', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadProvisioning } = await import('../../main/host/provisioning');
+    const dir = mkdtempSync(join(tmpdir(), 'softphone-prov-test-'));
+    const write = (emergency: unknown): string => {
+      const file = join(dir, `${Math.random()}.json`);
+      writeFileSync(file, JSON.stringify({ version: 1, emergency }));
+      return file;
+    };
+    const real = loadProvisioning(write({ homeCountry: 'US', testNumber: '911' }));
+    expect(real.ok).toBe(false);
+    expect(real.notices[0]?.message).toContain('emergency.testNumber: 911 is a real emergency number');
+    const fr = loadProvisioning(write({ homeCountry: 'FR', testNumber: '112' }));
+    expect(fr.ok).toBe(false);
+    const ok = loadProvisioning(write({ homeCountry: 'US', testNumber: '933' }));
+    expect(ok.ok && ok.emergency?.testNumber).toBe('933');
+  });
+});

@@ -38,7 +38,7 @@ export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
       data-call-state={call.state}
       data-emergency={emergency ? 'true' : undefined}
     >
-      {emergency && <p className="emergency-label">{t('emergency.inCall')}</p>}
+      {emergency && <p className="emergency-label">{emergency.test ? t('test.inCall') : t('emergency.inCall')}</p>}
       <h2 className="call-remote">{call.remoteName}</h2>
       <p className="call-state" role="status" aria-live="polite">
         {call.held ? t('call.onHold') : t(`call.${call.state}`)} {established && <span className="elapsed">{elapsed}</span>}

@@ -5,6 +5,7 @@ import type { FieldError } from '../../../src/result';
 import { useApp } from '../store';
 import { AddressSettings } from './AddressSettings';
 import { CallRecordView } from './CallRecord';
+import { EmergencyTest } from './EmergencyTest';
 import { describeReason } from '../../../src/network/decide';
 
 function errorFor(errors: FieldError[], prefix: string): FieldError | undefined {
@@ -187,6 +188,7 @@ export function SettingsView(): React.JSX.Element {
     <section className="settings" aria-labelledby="settings-title">
       <h2 id="settings-title">{t('settings.title')}</h2>
       <AddressSettings />
+      <EmergencyTest />
       <AccountForm />
       <Preferences />
       <CallRecordView />

@@ -1,0 +1,45 @@
+import { useTranslation } from 'react-i18next';
+import { CIVIC_FIELDS } from '../../../src/emergency/civic-address';
+import { useApp } from '../store';
+
+/** "Test my emergency setup": what will be sent, in human form, and a call to the test line. */
+export function EmergencyTest(): React.JSX.Element | null {
+  const { t } = useTranslation();
+  const e = useApp((s) => s.host?.emergency);
+  const registered = useApp((s) => s.phone.registration.status === 'registered');
+  const testCall = useApp((s) => s.testEmergencyCall);
+  if (!e) return null;
+  const address = e.address?.address;
+  return (
+    <section className="emergency-test" aria-labelledby="emergency-test-title" data-testid="emergency-test">
+      <h3 id="emergency-test-title">{t('test.title')}</h3>
+      {e.testNumber ? (
+        <>
+          <p>{t('test.explain', { number: e.testNumber })}</p>
+          <h4>{t('test.sent')}</h4>
+          {address ? (
+            <dl className="pidf-human" data-testid="pidf-human">
+              {CIVIC_FIELDS.filter((f) => address[f]).map((f) => (
+                <div key={f}>
+                  <dt>{t(`address.field.${f}`, { defaultValue: f })}</dt>
+                  <dd>{address[f]}</dd>
+                </div>
+              ))}
+              <div>
+                <dt>{t('test.method')}</dt>
+                <dd>{e.address?.source === 'network-site' ? 'Wiremap' : 'Manual'}</dd>
+              </div>
+            </dl>
+          ) : (
+            <p>{t('emergency.noLocationSent')}</p>
+          )}
+          <button type="button" disabled={!registered} onClick={testCall}>
+            {t('test.call', { number: e.testNumber })}
+          </button>
+        </>
+      ) : (
+        <p>{t('test.none')}</p>
+      )}
+    </section>
+  );
+}
