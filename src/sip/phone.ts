@@ -57,6 +57,8 @@ export interface EmergencyInfo {
 export interface CallSnapshot {
   id: string;
   emergency?: EmergencyInfo;
+  /** An incoming call that may be emergency services calling back (RFC 7090, or the window after a call). */
+  possibleCallback?: boolean;
   direction: 'outgoing' | 'incoming';
   remoteUri: string;
   remoteName: string;
@@ -112,6 +114,8 @@ export interface PhoneOptions {
   random?: () => string;
   /** Each successful registration, with the public address the gateway saw (Via received). */
   onRegistered?: (viaReceived: string | null) => void;
+  /** After an emergency call, incoming calls ring through do-not-disturb this long (RFC 6881 ED-68). */
+  callbackWindowMs?: number;
   /** Called with the remote stream of a call, to be played by the UI's audio element. */
   onRemoteStream?: (callId: string, stream: MediaStream) => void;
   onChange: (snapshot: PhoneSnapshot) => void;
@@ -157,6 +161,8 @@ export class Phone {
   private authFailed = false;
   private nextId = 1;
   private currentGateway = '';
+  /** When the last (real) emergency call ended: the callback window runs from there. */
+  private lastEmergencyAt = 0;
   private warmMedia: { stream: Promise<MediaStream>; timer: ReturnType<typeof setTimeout> } | undefined;
   /**
    * Emergency sessions: their first offer may go out as SDP + PIDF-LO (`wrap`), and only once the
@@ -444,6 +450,7 @@ export class Phone {
 
   private endCall(call: ManagedCall): void {
     if (call.snapshot.state === 'ended' && call.snapshot.endedAt) return;
+    if (call.snapshot.emergency && !call.snapshot.emergency.test) this.lastEmergencyAt = Date.now();
     call.snapshot.state = 'ended';
     call.snapshot.endedAt = Date.now();
     void call.ownUserAgent?.stop().catch(() => undefined);
@@ -658,12 +665,24 @@ export class Phone {
 
   private onInvite(invitation: Invitation): void {
     // Nothing interrupts an emergency call: no call waiting, the caller hears busy.
-    if (this.activeEmergency() || this.opts.doNotDisturb?.()) {
+    if (this.activeEmergency()) {
+      void invitation.reject({ statusCode: 486 }).catch(() => undefined);
+      return;
+    }
+    const marked = /^\s*psap-callback\s*$/i.test(invitation.request.getHeader('Priority') ?? '');
+    const inWindow = this.lastEmergencyAt > 0 && Date.now() - this.lastEmergencyAt < (this.opts.callbackWindowMs ?? 30 * 60_000);
+    const possibleCallback = marked || inWindow;
+    // Do-not-disturb never turns emergency services away (RFC 6881 ED-68, RFC 7090).
+    if (this.opts.doNotDisturb?.() && !possibleCallback) {
       void invitation.reject({ statusCode: 486 }).catch(() => undefined);
       return;
     }
     const remote = invitation.remoteIdentity;
-    this.track(invitation, 'incoming', remote.uri.toString(), remote.displayName || remote.uri.user || remote.uri.toString());
+    const call = this.track(invitation, 'incoming', remote.uri.toString(), remote.displayName || remote.uri.user || remote.uri.toString());
+    if (possibleCallback) {
+      call.snapshot.possibleCallback = true;
+      this.emit();
+    }
   }
 
   private get(id: string): ManagedCall {

@@ -292,3 +292,25 @@ test.describe('when no gateway can be reached', () => {
     await expect(failed).toBeVisible();
   });
 });
+
+test('after an emergency call, a callback from emergency services rings through do-not-disturb, marked as such', async ({ app, gateway }) => {
+  await expectRegistered(app);
+  await app.getByRole('button', { name: 'Do not disturb' }).click();
+  await expect(app.getByRole('button', { name: 'Do not disturb' })).toHaveAttribute('aria-pressed', 'true');
+  const mark = gateway.farEnd.mark();
+  await dialEmergency(app, '112');
+  await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+  await hangUpEmergency(app);
+  await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, mark);
+  await expect(app.getByTestId('call')).toHaveCount(0, { timeout: 5000 });
+
+  // Emergency services call back, marked Priority: psap-callback (RFC 7090).
+  const back = gateway.farEnd.mark();
+  await gateway.farEnd.command('dial', `sip:callback-alice@127.0.0.1:${gateway.sipPort}`);
+  const incoming = app.getByTestId('incoming-call');
+  await expect(incoming).toHaveAttribute('data-callback', 'true');
+  await expect(incoming.getByTestId('callback-marker')).toHaveText('Possible callback from emergency services');
+  await incoming.getByRole('button', { name: 'Answer' }).click();
+  await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, back);
+  await gateway.farEnd.command('hangup');
+});

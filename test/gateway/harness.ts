@@ -355,6 +355,12 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
 
     const farEndUri = `sip:${FAR_END_EXTENSION}@${DOMAIN}:${sipPort}`;
     const routes = [
+      // "callback-<user>" plays emergency services calling back: marked as RFC 7090 does.
+      `if ($rU =~ "^callback-") {`,
+      `\t$rU = $(rU{s.substr,9,0}); append_hf("Priority: psap-callback\\r\\n");`,
+      `\tif (!lookup("location")) { sl_send_reply("480", "Temporarily Unavailable"); exit; }`,
+      `\troute(RELAY); exit;`,
+      '}',
       `if ($rU == "${FAR_END_EXTENSION}") { $ru = "sip:${FAR_END_EXTENSION}@127.0.0.1:${farEndPort}"; route(RELAY); exit; }`,
       // The test line: its own edge, in front of the ordinary far end; no emergency route involved.
       `if ($rU == "${TEST_LINE}") { $ru = "sip:" + $rU + "@127.0.0.1:${testEdgePort}"; route(RELAY); exit; }`,

@@ -27,7 +27,10 @@ export function App(): React.JSX.Element {
   const calls = useApp((s) => s.phone.calls);
   const dnd = useApp((s) => s.host?.preferences.doNotDisturb ?? false);
   const setPreferences = useApp((s) => s.setPreferences);
-  const ringing = calls.filter((c) => c.direction === 'incoming' && c.state === 'ringing');
+  // A possible callback from emergency services comes before any other ringing call.
+  const ringing = calls
+    .filter((c) => c.direction === 'incoming' && c.state === 'ringing')
+    .sort((a, b) => Number(Boolean(b.possibleCallback)) - Number(Boolean(a.possibleCallback)));
   const active = calls.filter((c) => !(c.direction === 'incoming' && c.state === 'ringing'));
   return (
     <div className="app">

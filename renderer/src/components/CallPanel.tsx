@@ -125,7 +125,18 @@ export function IncomingCall({ call }: { call: CallSnapshot }): React.JSX.Elemen
   const { t } = useTranslation();
   const { answer, decline } = useApp();
   return (
-    <section className="incoming" role="alertdialog" aria-labelledby={`in-${call.id}`} data-testid="incoming-call">
+    <section
+      className={`incoming${call.possibleCallback ? ' incoming-callback' : ''}`}
+      role="alertdialog"
+      aria-labelledby={`in-${call.id}`}
+      data-testid="incoming-call"
+      data-callback={call.possibleCallback ? 'true' : undefined}
+    >
+      {call.possibleCallback && (
+        <p className="emergency-label" data-testid="callback-marker">
+          {t('call.possibleCallback')}
+        </p>
+      )}
       <h2 id={`in-${call.id}`}>{t('call.incomingFrom', { name: call.remoteName })}</h2>
       <p className="incoming-uri">{call.remoteUri}</p>
       <div className="call-controls">
