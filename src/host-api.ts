@@ -34,6 +34,8 @@ export interface EmergencyCallEvent {
   locationSource?: string | null;
   networkCountry?: string | null;
   roamingWarning?: boolean;
+  /** Whether the security desk was told, and how it went (shown nowhere but this record). */
+  securityDesk?: string | null;
   gateways?: Array<{ gateway: string; result: string }>;
   result?: 'trying' | 'answered' | 'failed' | 'ended' | 'interrupted';
   failure?: string | null;
@@ -84,6 +86,8 @@ export interface EmergencySettings {
   networkPrompt: boolean;
   /** The test line "Test my emergency setup" calls, or null when there is none for this country. */
   testNumber: string | null;
+  /** The security desk told of each emergency call (SIP MESSAGE), or null. */
+  securityDesk: string | null;
   /** Addresses the user used before (on other networks), to choose from. */
   savedAddresses: RegisteredAddress['address'][];
 }

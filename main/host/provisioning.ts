@@ -43,6 +43,8 @@ export interface ProvisionedEmergency {
   networkSites: NetworkSite[];
   /** The number "Test my emergency setup" calls (a test line such as US 933, never a real one). */
   testNumber?: string;
+  /** Who is told when an emergency call starts (Kari's law): a SIP address reached by MESSAGE. */
+  securityDesk?: string;
 }
 
 const catalogue = new EmergencyCatalogue();
@@ -101,6 +103,10 @@ function checkEmergency(value: unknown, errors: FieldError[]): ProvisionedEmerge
         else if (!address.ok) errors.push(...address.errors.map((e) => ({ ...e, field: `${f}.address.${e.field}` })));
         else out.networkSites.push({ name: site.name.trim(), subnets, publicIps, address: address.value });
       });
+  }
+  if (r.securityDesk !== undefined) {
+    if (typeof r.securityDesk === 'string' && /^sips?:[^@\s]+@[^\s]+$/.test(r.securityDesk) && r.securityDesk.length <= 256) out.securityDesk = r.securityDesk;
+    else errors.push(fieldError(`${p}.securityDesk`, 'sipUriInvalid', 'must be a SIP address such as sip:security@example.com'));
   }
   if (r.testNumber !== undefined) {
     const n = typeof r.testNumber === 'string' ? r.testNumber.replace(/\s/g, '') : '';

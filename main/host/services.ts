@@ -153,6 +153,7 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
       deviceId,
       addressEditable: !addressLocked() && address?.source !== 'network-site',
       reminderDays: e?.reminderDays ?? 90,
+      securityDesk: e?.securityDesk ?? null,
       // US 933 by default there; elsewhere only what the administrator provides.
       testNumber: e?.testNumber ?? ((address?.address.country ?? e?.homeCountry ?? localeRegion) === 'US' ? '933' : null),
       networkPrompt: Boolean(address && address.source !== 'network-site' && !addressLocked() && fingerprint() && !knownHere()),

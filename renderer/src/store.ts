@@ -8,6 +8,7 @@ import type { FieldError } from '../../src/result';
 import { parseDialString } from '../../src/dial';
 import type { Classification } from '../../src/emergency/classify';
 import { classifyInput, locationFor } from './emergency';
+import { formatAddressLines } from '../../src/emergency/format-address';
 import { validateCivicAddress } from '../../src/emergency/address-validation';
 import i18next from './i18n';
 import { Phone, type AudioStats, type PhoneSnapshot } from '../../src/sip/phone';
@@ -69,6 +70,25 @@ export interface AppState {
 let phone: Phone | null = null;
 /** Phone call id → emergency call record id. */
 const recordIds = new Map<string, string>();
+
+/**
+ * Kari's law: tells the security desk that an emergency call started, who made it and from where.
+ * Sent after the call, never awaited by it; the outcome goes to the call record only.
+ */
+function notifySecurityDesk(host: HostState, number: string, recordId: string): void {
+  const desk = host.emergency.securityDesk;
+  if (!desk || !phone || !host.account) return;
+  const address = host.emergency.address ? formatAddressLines(host.emergency.address.address, 'en').join(', ') : 'no address registered';
+  const text = [
+    `Emergency call started: ${number}`,
+    `Caller: ${host.account.displayName || host.account.authUser} <${host.account.sipUri}> (callback number)`,
+    `Time: ${new Date().toISOString()}`,
+    `Address sent: ${address}`,
+  ].join('\n');
+  void phone.sendMessage(desk, text).then((r) =>
+    getHost().recordEmergencyCall({ type: 'update', id: recordId, securityDesk: `${desk}: ${r.ok ? 'notified' : `failed (${r.detail})`}` }),
+  );
+}
 
 /** Writes `update` lines to the emergency call record as an emergency call is answered and ends. */
 function recordProgress(before: PhoneSnapshot, after: PhoneSnapshot): void {
@@ -176,6 +196,7 @@ export const useApp = create<AppState>((set, get) => ({
       });
       const callId = phone.callEmergency({ dialString: classification.dialString, urn: classification.urn, pidfLo, recorded });
       recordIds.set(callId, recordId);
+      notifySecurityDesk(host, classification.dialString, recordId);
       set({ dialError: null });
       return;
     }

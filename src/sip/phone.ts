@@ -6,6 +6,7 @@
 import {
   Invitation,
   Inviter,
+  Messager,
   Registerer,
   RegistererState,
   type Session,
@@ -783,6 +784,25 @@ export class Phone {
       requestOptions: {
         body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${tone}\r\nDuration=120` },
       },
+    });
+  }
+
+  /**
+   * Sends a SIP MESSAGE (text/plain) through the registered gateway. Resolves with the outcome, never
+   * throws: a notification must not disturb a call.
+   */
+  async sendMessage(targetUri: string, text: string): Promise<{ ok: boolean; detail: string }> {
+    const target = UserAgent.makeURI(targetUri);
+    if (!target || !this.ua) return { ok: false, detail: !target ? `bad address ${targetUri}` : 'not connected' };
+    return new Promise((resolve) => {
+      new Messager(this.ua as UserAgent, target, text, 'text/plain')
+        .message({
+          requestDelegate: {
+            onAccept: (r) => resolve({ ok: true, detail: `${r.message.statusCode}` }),
+            onReject: (r) => resolve({ ok: false, detail: `${r.message.statusCode} ${r.message.reasonPhrase}` }),
+          },
+        })
+        .catch((err: unknown) => resolve({ ok: false, detail: err instanceof Error ? err.message : String(err) }));
     });
   }
 

@@ -1,4 +1,5 @@
 import { readSipDump } from '../gateway/sipdump';
+import { SECURITY_DESK_USER } from '../gateway/harness';
 import { accountFor, expect, expectRegistered, launchWebHost, test } from './fixtures';
 
 const OFFICE = { country: 'FR', HNO: '10', RD: 'Rue de la Paix', PC: '75002', A3: 'Paris', FLR: '3' };
@@ -49,5 +50,32 @@ test.describe('the emergency call record', () => {
     } finally {
       await again.stop();
     }
+  });
+});
+
+test.describe('the security desk', () => {
+  test.use({
+    hostOptions: {
+      provisioning: (gw) => ({ version: 1, account: accountFor(gw), emergency: { address: OFFICE, securityDesk: `sip:${SECURITY_DESK_USER}@127.0.0.1` } }),
+    },
+  });
+  test('receives a MESSAGE with who called, the callback number, the number, the time and the address, while the call is up', async ({ app, gateway }) => {
+    await expectRegistered(app);
+    const since = Date.now();
+    const mark = gateway.farEnd.mark();
+    await app.getByLabel('Number or SIP address').fill('17');
+    await app.getByTestId('emergency-call-button').click();
+    await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+    await expect
+      .poll(() => readSipDump(gateway.testLineDumpDir).filter((m) => m.time * 1000 >= since - 5 && m.direction === 'in' && m.method === 'MESSAGE').length)
+      .toBe(1);
+    const message = readSipDump(gateway.testLineDumpDir).find((m) => m.time * 1000 >= since - 5 && m.direction === 'in' && m.method === 'MESSAGE');
+    expect(message?.body).toContain('Emergency call started: 17');
+    expect(message?.body).toContain('<sip:alice@127.0.0.1> (callback number)');
+    expect(message?.body).toContain('Address sent: Floor 3, 10 Rue de la Paix, 75002 Paris, France');
+    await expect(app.getByTestId('call')).toHaveAttribute('data-call-state', 'established');
+    await app.getByTestId('call').getByRole('button', { name: 'Hang up' }).click();
+    await app.getByRole('button', { name: 'Yes, hang up' }).click();
+    await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, mark);
   });
 });

@@ -33,6 +33,8 @@ export const DOMAIN = '127.0.0.1';
 export const FAR_END_EXTENSION = '1000';
 /** The far end's account that plays the emergency answering point (PSAP). */
 export const PSAP_USER = 'psap';
+/** The security desk's user at the gateway: its MESSAGEs are recorded by the test line's edge. */
+export const SECURITY_DESK_USER = 'security';
 /** The test line (US 933): routed to the ordinary far end through an edge of its own. */
 export const TEST_LINE = '933';
 /** The emergency number whose route answers 424 Bad Location Information to an INVITE with location. */
@@ -362,6 +364,8 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
       `\troute(RELAY); exit;`,
       '}',
       `if ($rU == "${FAR_END_EXTENSION}") { $ru = "sip:${FAR_END_EXTENSION}@127.0.0.1:${farEndPort}"; route(RELAY); exit; }`,
+      // The security desk: the test line's edge takes its MESSAGEs (and records them).
+      `if ($rU == "${SECURITY_DESK_USER}") { $ru = "sip:" + $rU + "@127.0.0.1:${testEdgePort}"; route(RELAY); exit; }`,
       // The test line: its own edge, in front of the ordinary far end; no emergency route involved.
       `if ($rU == "${TEST_LINE}") { $ru = "sip:" + $rU + "@127.0.0.1:${testEdgePort}"; route(RELAY); exit; }`,
       // Emergency numbers go to the emergency edge; the failing listener answers 503 instead.
