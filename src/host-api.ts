@@ -47,6 +47,15 @@ export interface EmergencyCallEvent {
 /** A call as the record tells it (its events merged). A call with no end line was interrupted. */
 export type EmergencyCallEntry = Omit<EmergencyCallEvent, 'type'>;
 
+/** Before any check, or with no monitor: nothing known. */
+export const NO_NETWORK_STATUS: NetworkStatus = {
+  version: 0,
+  decision: { country: null, confidence: 'unknown', reasons: [{ code: 'noSignal' }] },
+  fingerprint: '',
+  site: null,
+  checkedAt: '',
+};
+
 /** Signals only the renderer sees. */
 export interface NetworkReport {
   /** The public address the gateway saw (Via received of the REGISTER answer). */

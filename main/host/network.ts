@@ -13,7 +13,7 @@ import maxmind, { type CountryResponse, type Reader } from 'maxmind';
 import stun from '@msimerson/stun';
 import { decideNetworkCountry, isTunnelInterface, type NetworkDecision, type PublicIpSignal } from '../../src/network/decide';
 import { matchSite, type NetworkSite } from '../../src/network/sites';
-import type { NetworkStatus } from '../../src/host-api';
+import { NO_NETWORK_STATUS, type NetworkStatus } from '../../src/host-api';
 
 const INTERFACE_POLL_MS = 500;
 const PERIODIC_MS = 15 * 60_000;
@@ -47,13 +47,7 @@ function stunHostPort(url: string): string | null {
 
 export class NetworkMonitor {
   private db: Awaited<ReturnType<typeof openCountryDb>> = null;
-  private status: NetworkStatus = {
-    version: 0,
-    decision: { country: null, confidence: 'unknown', reasons: [{ code: 'noSignal' }] },
-    fingerprint: '',
-    site: null,
-    checkedAt: '',
-  };
+  private status: NetworkStatus = NO_NETWORK_STATUS;
   private viaReceived: string | null = null;
   private timeZone: string | null = null;
   private lastInterfaces = '';

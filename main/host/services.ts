@@ -7,6 +7,7 @@
  */
 import { checkAccount, withoutPassword, type Account } from '../../src/account';
 import { randomUUID } from 'node:crypto';
+import { NO_NETWORK_STATUS } from '../../src/host-api';
 import type {
   AccountInput,
   EmergencySettings,
@@ -51,13 +52,6 @@ export interface NetworkSource {
 }
 
 const LONG_POLL_MS = 25_000;
-const NO_NETWORK: NetworkStatus = {
-  version: 0,
-  decision: { country: null, confidence: 'unknown', reasons: [{ code: 'noSignal' }] },
-  fingerprint: '',
-  site: null,
-  checkedAt: '',
-};
 
 function sameCredentials(a: Account | null, b: Account): boolean {
   return a !== null && a.sipUri === b.sipUri && a.authUser === b.authUser;
@@ -274,9 +268,9 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
 
     listEmergencyCalls: async () => opts.callRecord?.list() ?? [],
 
-    reportNetwork: async (report: NetworkReport) => (opts.network ? opts.network.report(report) : NO_NETWORK),
+    reportNetwork: async (report: NetworkReport) => (opts.network ? opts.network.report(report) : NO_NETWORK_STATUS),
 
-    waitForNetworkChange: async (since: number) => (opts.network ? opts.network.waitForChange(since, LONG_POLL_MS) : NO_NETWORK),
+    waitForNetworkChange: async (since: number) => (opts.network ? opts.network.waitForChange(since, LONG_POLL_MS) : NO_NETWORK_STATUS),
 
     setPreferences: async (patch: Partial<Preferences>) => {
       settings.set('preferences', { ...settings.get('preferences'), ...patch });
