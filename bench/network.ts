@@ -30,7 +30,7 @@ writeFileSync(
     emergency: { address: { country: 'FR', HNO: '10', RD: 'Rue de la Paix', PC: '75002', A3: 'Paris' } },
   }),
 );
-const host = await launchWebHost({ dataDir: join(dir, 'data'), provisioningPath, env: { SOFTPHONE_TEST_INTERFACES: interfacesFile } });
+const host = await launchWebHost({ dataDir: join(dir, 'data'), provisioningPath, testInterfacesFile: interfacesFile });
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 const away: number[] = [];
 const back: number[] = [];

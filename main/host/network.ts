@@ -202,15 +202,30 @@ function subnetOf(address: string, netmask: string): string {
   return `${a.map((o, i) => o & (m[i] ?? 0)).join('.')}/${bits}`;
 }
 
+/**
+ * Test seam for web mode only: set by main/web/cli.ts's --test-interfaces flag, because
+ * startWebHost builds its monitor itself. Electron's main never sets it, and nothing reads the
+ * environment for it, so the interfaces behind an emergency call's address stay the OS's there.
+ */
+let webTestInterfacesFile: string | null = null;
+export function setWebTestInterfacesFile(file: string | null): void {
+  webTestInterfacesFile = file;
+}
+
+export interface CreateNetworkMonitorOptions {
+  /** Tests only: read the interfaces from this file (rewritten to "move"); default the OS's. */
+  interfacesFile?: string | null;
+}
+
 /** A monitor whose STUN servers are the account's (read when a check runs). Call start() after. */
 export function createNetworkMonitor(
   account: () => Promise<{ iceServers: Array<{ urls: string[] }> } | null>,
   sites: () => Promise<NetworkSite[]> = async () => [],
+  options: CreateNetworkMonitorOptions = {},
 ): NetworkMonitor {
   return new NetworkMonitor({
     sites,
     stunServers: async () => ((await account())?.iceServers ?? []).flatMap((s) => s.urls).filter((u) => /^stuns?:/.test(u)),
-    // Tests "move" the machine by rewriting this file; unset, the OS's interfaces are read.
-    interfacesFile: process.env.SOFTPHONE_TEST_INTERFACES || null,
+    interfacesFile: options.interfacesFile ?? webTestInterfacesFile,
   });
 }

@@ -1,7 +1,7 @@
 /**
  * Web mode: `node --import tsx main/web/cli.ts [--port N] [--data-dir DIR] [--provisioning FILE]`
  * (or `npm run web`, which builds the renderer first). The app runs in an ordinary browser; the host
- * services run in this Node process.
+ * services run in this Node process. `--test-interfaces FILE` is for tests only (see --help).
  *
  * Stdout carries exactly one machine-readable line, `SOFTPHONE_WEB_URL=http://127.0.0.1:PORT/#token=TOKEN`,
  * which tests parse; everything else for humans goes to stderr, apart from one friendly line.
@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { setWebTestInterfacesFile } from '../host/network';
 import { PROVISIONING_ENV } from '../host/provisioning';
 import { startWebHost } from './server';
 
@@ -18,13 +19,14 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-let values: { port?: string; 'data-dir'?: string; provisioning?: string; help?: boolean };
+let values: { port?: string; 'data-dir'?: string; provisioning?: string; 'test-interfaces'?: string; help?: boolean };
 try {
   ({ values } = parseArgs({
     options: {
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       provisioning: { type: 'string' },
+      'test-interfaces': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -33,7 +35,14 @@ try {
   fail(err instanceof Error ? err.message : String(err));
 }
 if (values.help) {
-  process.stderr.write('usage: node --import tsx main/web/cli.ts [--port N] [--data-dir DIR] [--provisioning FILE]\n');
+  process.stderr.write(
+    'usage: node --import tsx main/web/cli.ts [--port N] [--data-dir DIR] [--provisioning FILE]\n' +
+      '\n' +
+      'Test only:\n' +
+      '  --test-interfaces FILE  read the network interfaces from FILE (JSON shaped like os.networkInterfaces(),\n' +
+      '                          polled for changes) instead of the OS. They choose the address sent with an\n' +
+      '                          emergency call: never use it outside tests.\n',
+  );
   process.exit(0);
 }
 
@@ -44,6 +53,14 @@ const dataDir = resolve(values['data-dir'] ?? join(homedir(), '.config', 'secour
 const rendererDir = resolve('out', 'renderer');
 if (!existsSync(join(rendererDir, 'index.html'))) {
   process.stderr.write(`softphone web: ${rendererDir}/index.html is missing; run \`npx electron-vite build\` (npm run web does).\n`);
+}
+
+// Only here, from an explicit flag: Electron's main has no way to set it.
+const testInterfaces = values['test-interfaces'];
+if (testInterfaces !== undefined) {
+  if (testInterfaces === '') fail('--test-interfaces needs a file');
+  setWebTestInterfacesFile(resolve(testInterfaces));
+  process.stderr.write(`softphone web: test mode: network interfaces are read from ${resolve(testInterfaces)}, not the OS\n`);
 }
 
 let host: Awaited<ReturnType<typeof startWebHost>>;

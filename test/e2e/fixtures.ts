@@ -20,13 +20,22 @@ export interface HostOptions {
   /** The provisioning file's contents (or a function of the gateway giving them); null for none. */
   provisioning?: Record<string, unknown> | null | ((gw: Gateway) => Record<string, unknown>);
   dataDir?: string;
-  /** Extra environment for the host process (test seams such as SOFTPHONE_TEST_INTERFACES). */
+  /** Extra environment for the host process. */
   env?: Record<string, string>;
+  /** The host reads its network interfaces from this file (--test-interfaces): rewriting it "moves" the machine. */
+  testInterfacesFile?: string;
 }
 
-export async function launchWebHost(opts: { dataDir: string; provisioningPath?: string; env?: Record<string, string> }): Promise<WebHost> {
+export async function launchWebHost(opts: {
+  dataDir: string;
+  provisioningPath?: string;
+  env?: Record<string, string>;
+  /** Passed as the CLI's --test-interfaces (the only way in: no environment variable). */
+  testInterfacesFile?: string;
+}): Promise<WebHost> {
   const args = ['--import', 'tsx', 'main/web/cli.ts', '--port', '0', '--data-dir', opts.dataDir];
   if (opts.provisioningPath) args.push('--provisioning', opts.provisioningPath);
+  if (opts.testInterfacesFile) args.push('--test-interfaces', opts.testInterfacesFile);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'en_US.UTF-8', ...opts.env } });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -96,7 +105,7 @@ export const test = base.extend<Fixtures, { gateway: Gateway }>({
       provisioningPath = join(dataDir, 'provisioning.json');
       writeFileSync(provisioningPath, JSON.stringify(provisioning, null, 2));
     }
-    const host = await launchWebHost({ dataDir, provisioningPath, env: hostOptions.env });
+    const host = await launchWebHost({ dataDir, provisioningPath, env: hostOptions.env, testInterfacesFile: hostOptions.testInterfacesFile });
     await use(host);
     await host.stop();
   },

@@ -5,7 +5,7 @@ import { readSipDump } from '../gateway/sipdump';
 import { parsePidf } from '../helpers/pidf';
 import { accountFor, expect, expectRegistered, test } from './fixtures';
 
-/** The host reads its interfaces from this file (SOFTPHONE_TEST_INTERFACES): rewriting it "moves" the laptop. */
+/** The host reads its interfaces from this file (--test-interfaces): rewriting it "moves" the laptop. */
 const interfacesFile = join(mkdtempSync(join(tmpdir(), 'softphone-nomadic-')), 'interfaces.json');
 const lan = (subnet: number): string =>
   JSON.stringify({ eth0: [{ address: `10.${subnet}.0.5`, netmask: '255.255.255.0', family: 'IPv4', mac: '02:00:00:00:00:01', internal: false, cidr: `10.${subnet}.0.5/24` }] });
@@ -15,7 +15,7 @@ test.describe('a laptop that moves between networks', () => {
   test.beforeAll(() => writeFileSync(interfacesFile, lan(1)));
   test.use({
     hostOptions: {
-      env: { SOFTPHONE_TEST_INTERFACES: interfacesFile },
+      testInterfacesFile: interfacesFile,
       provisioning: (gw) => ({ version: 1, account: accountFor(gw), emergency: { address: OFFICE } }),
     },
   });
@@ -61,7 +61,7 @@ test.describe('on an administrator network site', () => {
   test.beforeAll(() => writeFileSync(interfacesFile, lan(9)));
   test.use({
     hostOptions: {
-      env: { SOFTPHONE_TEST_INTERFACES: interfacesFile },
+      testInterfacesFile: interfacesFile,
       provisioning: (gw) => ({
         version: 1,
         account: accountFor(gw),
