@@ -45,7 +45,9 @@ export function multipartOffer(sdp: string, pidfLo: string, contentId: string, r
     // An application/sdp part is of disposition `session` by default (RFC 3261 13.2.1, RFC 5621).
     'Content-Type: application/sdp',
     '',
-    crlf(sdp),
+    // Every SDP line ends in CRLF (RFC 4566); the CRLF before the next `--boundary` belongs to the
+    // delimiter (RFC 2046 5.1.1), so the SDP's own last one must stay, or its last line runs on.
+    `${crlf(sdp)}\r\n`,
     `--${boundary}`,
     `Content-Type: ${PIDF_CONTENT_TYPE}`,
     `Content-ID: <${contentId}>`,
@@ -56,9 +58,4 @@ export function multipartOffer(sdp: string, pidfLo: string, contentId: string, r
     '',
   ].join('\r\n');
   return { contentType: `multipart/mixed;boundary=${boundary}`, body };
-}
-
-/** Status codes after which an emergency call is retried at once on the next gateway. */
-export function shouldFailOver(statusCode: number): boolean {
-  return statusCode === 408 || (statusCode >= 500 && statusCode < 600);
 }

@@ -1,20 +1,11 @@
 /**
- * The phone engine on sip.js: registration with failover across gateways, outgoing and incoming
- * calls, mute, hold, DTMF. It owns no UI; it publishes plain snapshots (`PhoneSnapshot`) that a
- * store renders. WebRTC itself is reached only through sip.js's session description handler.
+ * The phone engine's facade, what the store talks to: registration (`Registration`), ordinary
+ * calls in and out, mute, hold, DTMF and MESSAGE, and emergency calls (`EmergencyCall`). It owns
+ * no UI; it publishes plain snapshots (`PhoneSnapshot`) that a store renders. WebRTC itself is
+ * reached only through sip.js's session description handler.
  */
-import {
-  Invitation,
-  Inviter,
-  Messager,
-  Registerer,
-  RegistererState,
-  type Session,
-  SessionState,
-  UserAgent,
-  type UserAgentOptions,
-} from 'sip.js';
-import type { IncomingResponse, OutgoingRequestMessage } from 'sip.js/lib/core';
+import { Invitation, Inviter, Messager, type Session, SessionState, UserAgent, type UserAgentOptions } from 'sip.js';
+import type { OutgoingRequestMessage } from 'sip.js/lib/core';
 import {
   defaultSessionDescriptionHandlerFactory,
   SessionDescriptionHandler,
@@ -22,58 +13,18 @@ import {
 } from 'sip.js/lib/platform/web';
 import type { SessionDescriptionHandlerFactory } from 'sip.js';
 import type { AccountWithPassword } from '../account';
-import { emergencyHeaders, multipartOffer, shouldFailOver, type MultipartBody } from './emergency-invite';
+import type { CallSnapshot, ManagedCall } from './call';
+import { EmergencyInviter } from './emergency-attempt';
+import { EmergencyCall, type EmergencyCallRequest } from './emergency-call';
+import { emergencyHeaders, multipartOffer, type MultipartBody } from './emergency-invite';
+import { Registration, type RegistrationState } from './registration';
+import { sipDisplayName } from './quoting';
 import { stripComfortNoise } from './sdp';
 
-export type RegistrationFailure = 'wrongCredentials' | 'forbidden' | 'gatewayUnreachable' | 'rejected' | 'noAccount';
-
-export type RegistrationState =
-  | { status: 'unconfigured' }
-  | { status: 'connecting'; gateway: string }
-  | { status: 'registering'; gateway: string }
-  | { status: 'registered'; gateway: string }
-  | { status: 'failed'; reason: RegistrationFailure; detail: string; gateway?: string; retryInMs?: number };
-
-export type CallState = 'dialing' | 'ringing' | 'progress' | 'established' | 'ended';
-
-export interface EmergencyAttempt {
-  gateway: string;
-  /** SIP status, 'no response' or a transport error. */
-  result: string;
-}
-
-export interface EmergencyInfo {
-  dialString: string;
-  urn?: string;
-  /** Whether a PIDF-LO went with the INVITE. */
-  locationSent: boolean;
-  /** Gateways tried, in order; the last one carries the call. */
-  attempts: EmergencyAttempt[];
-  /** Every gateway failed: the user must use another phone. */
-  allGatewaysFailed?: boolean;
-  /** A test of the emergency setup, to a test line. */
-  test?: boolean;
-}
-
-export interface CallSnapshot {
-  id: string;
-  emergency?: EmergencyInfo;
-  /** An incoming call that may be emergency services calling back (RFC 7090, or the window after a call). */
-  possibleCallback?: boolean;
-  direction: 'outgoing' | 'incoming';
-  remoteUri: string;
-  remoteName: string;
-  state: CallState;
-  muted: boolean;
-  held: boolean;
-  /** A hold/resume re-INVITE is under way. */
-  holdPending: boolean;
-  startedAt: number;
-  answeredAt?: number;
-  endedAt?: number;
-  /** SIP status or reason shown when the call ends without being answered. */
-  endReason?: string;
-}
+export type { CallSnapshot, CallState, EmergencyAttempt, EmergencyInfo } from './call';
+export type { RegistrationFailure, RegistrationState } from './registration';
+export type { EmergencyCallRequest } from './emergency-call';
+export { EMERGENCY_NO_PROGRESS_MS, EMERGENCY_NO_RESPONSE_MS } from './emergency-attempt';
 
 export interface PhoneSnapshot {
   registration: RegistrationState;
@@ -87,19 +38,6 @@ export interface AudioStats {
   bytesReceived: number;
   /** Level of the received audio, 0..1, from the inbound RTP stats. */
   audioLevel: number;
-}
-
-/** What the UI asks for when it places an emergency call. */
-export interface EmergencyCallRequest {
-  /** The bare emergency number, dialled at the gateway: `sip:112@gateway-domain`. */
-  dialString: string;
-  urn?: string;
-  /** The PIDF-LO to send, or null when the location is unknown. */
-  pidfLo: string | null;
-  /** The call record's start line being written: the first INVITE waits for it (briefly). */
-  recorded?: Promise<unknown>;
-  /** A call to a test line (setup check): shown as such; no real emergency service is dialled. */
-  test?: boolean;
 }
 
 /** The record must not hold the call back for long if the disk is slow. */
@@ -127,41 +65,17 @@ export interface PhoneOptions {
   userAgentString?: string;
 }
 
-interface ManagedCall {
-  snapshot: CallSnapshot;
-  session: Session;
-  /** A connection made only for this call (emergency failover); stopped when the call ends. */
-  ownUserAgent?: UserAgent;
-  /** The user hung up: an emergency call must not move on to another gateway after that. */
-  hungUp?: boolean;
-}
-
-/**
- * Back-off between rounds over all gateways. Short on purpose: emergency calling must come back
- * within seconds of the gateway or the network, and a WebSocket attempt costs little.
- */
-const RECONNECT_DELAYS_MS = [500, 1000, 1500];
 /** Emergency INVITEs wait at most this long for ICE candidates: host candidates come in a few ms. */
 export const EMERGENCY_ICE_GATHERING_MS = 40;
-/** A gateway that has not answered an emergency INVITE at all by then is skipped. */
-export const EMERGENCY_NO_RESPONSE_MS = 2500;
 /** How long a failed emergency call stays on screen with its "use another phone" message. */
 const FAILED_EMERGENCY_LINGER_MS = 120_000;
 /** A pre-acquired microphone stream is released if no call uses it by then. */
 const WARM_MEDIA_TTL_MS = 30_000;
 
 export class Phone {
-  private ua: UserAgent | undefined;
-  private registerer: Registerer | undefined;
-  private registration: RegistrationState = { status: 'unconfigured' };
+  private readonly registration: Registration;
   private readonly calls = new Map<string, ManagedCall>();
-  private gatewayIndex = 0;
-  private attempt = 0;
-  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private stopped = false;
-  private authFailed = false;
   private nextId = 1;
-  private currentGateway = '';
   /** When the last (real) emergency call ended: the callback window runs from there. */
   private lastEmergencyAt = 0;
   private warmMedia: { stream: Promise<MediaStream>; timer: ReturnType<typeof setTimeout> } | undefined;
@@ -191,6 +105,14 @@ export class Phone {
       }
       return sdh;
     };
+    this.registration = new Registration({
+      gateways: opts.account.gateways,
+      sipUri: opts.account.sipUri,
+      userAgentOptions: (gateway) => this.userAgentOptions(gateway),
+      onInvite: (invitation) => this.onInvite(invitation),
+      onRegistered: opts.onRegistered,
+      onChange: () => this.emit(),
+    });
   }
 
   /** The microphone, from a pre-acquired stream when there is one (emergency digits typed). */
@@ -226,79 +148,33 @@ export class Phone {
   }
 
   get snapshot(): PhoneSnapshot {
-    return { registration: this.registration, calls: [...this.calls.values()].map((c) => ({ ...c.snapshot })) };
+    return { registration: this.registration.state, calls: [...this.calls.values()].map((c) => ({ ...c.snapshot })) };
   }
 
   private emit(): void {
     this.opts.onChange(this.snapshot);
   }
 
-  private setRegistration(r: RegistrationState): void {
-    this.registration = r;
-    this.emit();
-  }
-
   private get domain(): string {
     return UserAgent.makeURI(this.opts.account.sipUri)?.host ?? '';
   }
 
-  async start(): Promise<void> {
-    this.stopped = false;
-    await this.connect();
+  get sipDomain(): string {
+    return this.domain;
   }
 
-  /** Connects to the current gateway; on failure moves on to the next one, then backs off. */
-  private async connect(): Promise<void> {
-    if (this.stopped) return;
-    const { account } = this.opts;
-    const gateway = account.gateways[this.gatewayIndex % account.gateways.length] ?? '';
-    const uri = UserAgent.makeURI(account.sipUri);
-    if (!uri || !gateway) {
-      this.setRegistration({ status: 'failed', reason: 'noAccount', detail: 'The account is incomplete.' });
-      return;
-    }
-    await this.teardownUserAgent();
-    this.authFailed = false;
-    this.currentGateway = gateway;
-    this.setRegistration({ status: 'connecting', gateway });
-    const options: UserAgentOptions = {
-      ...this.userAgentOptions(gateway),
-      delegate: {
-        onInvite: (invitation) => this.onInvite(invitation),
-        onDisconnect: (error) => {
-          if (this.stopped) return;
-          this.setRegistration({
-            status: 'failed',
-            reason: 'gatewayUnreachable',
-            detail: error?.message || 'The connection to the gateway was lost.',
-            gateway,
-          });
-          this.scheduleReconnect();
-        },
-      },
-    };
-    const ua = new UserAgent(options);
-    this.ua = ua;
-    void uri;
-    try {
-      await ua.start();
-    } catch (err) {
-      if (this.ua !== ua) return;
-      this.setRegistration({
-        status: 'failed',
-        reason: 'gatewayUnreachable',
-        detail: gateway.startsWith('wss:')
-          ? `Cannot reach ${gateway} (network down, gateway stopped, or its TLS certificate is not trusted).`
-          : `Cannot reach ${gateway}.`,
-        gateway,
-      });
-      void err;
-      this.scheduleReconnect();
-      return;
-    }
-    if (this.ua !== ua) return;
-    this.attempt = 0;
-    await this.register(ua, gateway);
+  async start(): Promise<void> {
+    await this.registration.start();
+  }
+
+  /** The network came back (or changed): reconnect now rather than wait for the back-off. */
+  reconnectNow(): void {
+    this.registration.reconnectNow();
+  }
+
+  async stop(): Promise<void> {
+    for (const id of [...this.calls.keys()]) await this.hangup(id).catch(() => undefined);
+    await this.registration.stop();
   }
 
   private userAgentOptions(gateway: string): UserAgentOptions {
@@ -308,7 +184,8 @@ export class Phone {
       transportOptions: { server: gateway, connectionTimeout: 5, keepAliveInterval: 25 },
       authorizationUsername: account.authUser,
       authorizationPassword: account.password,
-      displayName: account.displayName || undefined,
+      // sip.js puts it between quotes as it is: quoted-pairs keep '"' and '\\' from ending it.
+      displayName: account.displayName ? sipDisplayName(account.displayName) : undefined,
       userAgentString: this.opts.userAgentString ?? 'SecoursSoftphone/0.1',
       logBuiltinEnabled: false,
       logLevel: 'error',
@@ -320,85 +197,6 @@ export class Phone {
         iceGatheringTimeout: this.opts.iceGatheringTimeoutMs ?? 1000,
       },
     };
-  }
-
-  private async register(ua: UserAgent, gateway: string): Promise<void> {
-    this.setRegistration({ status: 'registering', gateway });
-    const registerer = new Registerer(ua, { expires: 300, refreshFrequency: 90 });
-    this.registerer = registerer;
-    registerer.stateChange.addListener((state) => {
-      if (this.registerer !== registerer) return;
-      if (state === RegistererState.Registered) this.setRegistration({ status: 'registered', gateway });
-    });
-    const onReject = (response: IncomingResponse): void => {
-      const code = response.message.statusCode ?? 0;
-      const phrase = response.message.reasonPhrase ?? '';
-      if (code === 401 || code === 407) {
-        this.authFailed = true;
-        this.setRegistration({ status: 'failed', reason: 'wrongCredentials', detail: 'The gateway refused the user name or password.', gateway });
-      } else if (code === 403) {
-        this.authFailed = true;
-        this.setRegistration({ status: 'failed', reason: 'forbidden', detail: `The gateway refused this account (${code} ${phrase}).`, gateway });
-      } else {
-        this.setRegistration({ status: 'failed', reason: 'rejected', detail: `The gateway answered ${code} ${phrase}.`, gateway });
-        this.scheduleReconnect();
-      }
-    };
-    const onAccept = (response: IncomingResponse): void => {
-      const via = response.message.getHeader('Via') ?? '';
-      this.opts.onRegistered?.(/;\s*received=([0-9A-Fa-f:.]+)/.exec(via)?.[1] ?? null);
-    };
-    try {
-      await registerer.register({ requestDelegate: { onReject, onAccept } });
-    } catch (err) {
-      this.setRegistration({ status: 'failed', reason: 'rejected', detail: String(err), gateway });
-    }
-  }
-
-  private scheduleReconnect(): void {
-    if (this.stopped || this.authFailed || this.reconnectTimer) return;
-    const { gateways } = this.opts.account;
-    // Try each other gateway at once before backing off.
-    const cycled = this.attempt % gateways.length === gateways.length - 1;
-    const delay = cycled ? RECONNECT_DELAYS_MS[Math.min(Math.floor(this.attempt / gateways.length), RECONNECT_DELAYS_MS.length - 1)] ?? 1500 : 0;
-    this.attempt += 1;
-    this.gatewayIndex = (this.gatewayIndex + 1) % gateways.length;
-    if (this.registration.status === 'failed') {
-      this.registration = { ...this.registration, retryInMs: delay };
-      this.emit();
-    }
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      void this.connect();
-    }, delay);
-  }
-
-  /** The network came back (or changed): reconnect now rather than wait for the back-off. */
-  reconnectNow(): void {
-    if (this.stopped || this.registration.status === 'registered') return;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
-    void this.connect();
-  }
-
-  private async teardownUserAgent(): Promise<void> {
-    const ua = this.ua;
-    const registerer = this.registerer;
-    this.ua = undefined;
-    this.registerer = undefined;
-    if (registerer && registerer.state === RegistererState.Registered) {
-      await registerer.unregister().catch(() => undefined);
-    }
-    if (ua) await ua.stop().catch(() => undefined);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
-    for (const id of [...this.calls.keys()]) await this.hangup(id).catch(() => undefined);
-    await this.teardownUserAgent();
-    this.setRegistration({ status: 'unconfigured' });
   }
 
   /** Microphone constraints; an emergency call keeps background sound (no noise suppression). */
@@ -454,7 +252,6 @@ export class Phone {
     if (call.snapshot.emergency && !call.snapshot.emergency.test) this.lastEmergencyAt = Date.now();
     call.snapshot.state = 'ended';
     call.snapshot.endedAt = Date.now();
-    void call.ownUserAgent?.stop().catch(() => undefined);
     // Keep ended calls briefly so the UI can say how they ended; a failed emergency call stays
     // longer, since what it says (use another phone) is what the user must act on.
     setTimeout(
@@ -472,60 +269,35 @@ export class Phone {
   }
 
   /**
-   * Places an emergency call. Never refused: other calls are held or ended, and a gateway that
-   * answers 5xx, 408 or nothing at all is replaced at once by the next one.
+   * Places an emergency call. Never refused: other calls are held or ended, and the call moves on
+   * to the next gateway after any failure or silence (see `EmergencyCall`).
    */
   callEmergency(req: EmergencyCallRequest): string {
     // Already connected to emergency services: never drop that call for a second one.
     const ongoing = this.activeEmergency();
     if (ongoing) return ongoing.snapshot.id;
-    const { account } = this.opts;
-    const target = `sip:${req.dialString}@${this.domain}`;
     for (const other of this.calls.values()) {
       if (other.snapshot.state === 'ended') continue;
       if (other.snapshot.state === 'established') void this.setHold(other.snapshot.id, true).catch(() => this.hangup(other.snapshot.id));
       else void this.hangup(other.snapshot.id).catch(() => undefined);
     }
-    const call = this.track(null, 'outgoing', target, req.dialString);
+    const call = this.track(null, 'outgoing', `sip:${req.dialString}@${this.domain}`, req.dialString);
     call.snapshot.emergency = { dialString: req.dialString, urn: req.urn, locationSent: req.pidfLo !== null, attempts: [], test: req.test };
     // Start from the gateway we are registered on, then the others in their configured order.
-    const order = [...account.gateways];
-    const current = order.indexOf(this.currentGateway);
+    const order = [...this.opts.account.gateways];
+    const current = order.indexOf(this.registration.currentGateway);
     if (current > 0) order.unshift(...order.splice(current, 1));
-    void this.attemptEmergency(call, req, order, 0);
+    new EmergencyCall(call, order, {
+      connect: (gateway) => this.connectionFor(gateway),
+      makeInviter: (ua, r, first) => this.emergencyInviter(ua, r, first),
+      bind: (c, session, onTerminated) => this.bind(c, session, onTerminated),
+      endCall: (c) => this.endCall(c),
+      emit: () => this.emit(),
+    }).start(req);
     return call.snapshot.id;
   }
 
-  private async attemptEmergency(call: ManagedCall, req: EmergencyCallRequest, gateways: string[], index: number): Promise<void> {
-    const info = call.snapshot.emergency as EmergencyInfo;
-    if (isEnded(call)) return;
-    const gateway = gateways[index];
-    if (gateway === undefined) {
-      info.allGatewaysFailed = true;
-      call.snapshot.endReason = 'allGatewaysFailed';
-      this.endCall(call);
-      return;
-    }
-    const attempt: EmergencyAttempt = { gateway, result: 'trying' };
-    info.attempts.push(attempt);
-    this.emit();
-    const next = (result: string): void => {
-      attempt.result = result;
-      void this.attemptEmergency(call, req, gateways, index + 1);
-    };
-
-    let ua: UserAgent;
-    try {
-      ua = await this.userAgentFor(gateway, call);
-    } catch (err) {
-      next(err instanceof Error ? err.message : 'unreachable');
-      return;
-    }
-    if (isEnded(call)) {
-      // Hung up while connecting: a connection made for this call goes too.
-      if (ua !== this.ua) void ua.stop().catch(() => undefined);
-      return;
-    }
+  private emergencyInviter(ua: UserAgent, req: EmergencyCallRequest, first: boolean): EmergencyInviter {
     const target = UserAgent.makeURI(`sip:${req.dialString}@${this.domain}`);
     if (!target) throw new Error(`bad emergency target ${req.dialString}`);
     const parts = {
@@ -534,7 +306,7 @@ export class Phone {
       pidfLo: req.pidfLo,
       contentId: `loc-${this.random()}@${this.domain}`,
     };
-    const inviter = new Inviter(ua, target, {
+    const inviter = new EmergencyInviter(ua, target, {
       extraHeaders: emergencyHeaders(parts),
       sessionDescriptionHandlerOptions: { ...this.mediaOptions(true), iceGatheringTimeout: EMERGENCY_ICE_GATHERING_MS } as SessionDescriptionHandlerOptions,
       // ED-73: no silence suppression on an emergency call.
@@ -544,83 +316,22 @@ export class Phone {
     this.emergencyOffers.set(inviter, {
       wrap: pidf ? (sdp) => multipartOffer(sdp, pidf, parts.contentId, () => this.random()) : undefined,
       // The record's start line before the first INVITE; never more than RECORD_WAIT_MS.
-      gate:
-        index === 0 && req.recorded
-          ? Promise.race([req.recorded.catch(() => undefined), new Promise((r) => setTimeout(r, RECORD_WAIT_MS))])
-          : undefined,
+      gate: first && req.recorded ? Promise.race([req.recorded.catch(() => undefined), new Promise((r) => setTimeout(r, RECORD_WAIT_MS))]) : undefined,
     });
     if (pidf) declareOfferInBody(inviter.request);
-    let movedOn = false;
-    let heard = false;
-    const moveOn = (result: string): boolean => {
-      if (movedOn || call.hungUp || call.snapshot.state === 'established') return false;
-      movedOn = true;
-      clearTimeout(silence);
-      next(result);
-      return true;
-    };
-    const silence = setTimeout(() => {
-      if (heard) return;
-      if (moveOn('no response')) void inviter.cancel().catch(() => undefined);
-    }, EMERGENCY_NO_RESPONSE_MS);
-    // Unanswered, the INVITE's outcome decides (next gateway, or the end): not the state change.
-    this.bind(call, inviter, () => !call.snapshot.answeredAt);
-    attempt.result = 'sent';
-    this.emit();
-    inviter
-      .invite({
-        requestDelegate: {
-          onTrying: () => void (heard = true),
-          onProgress: (response) => {
-            heard = true;
-            if ((response.message.statusCode ?? 0) >= 180 && call.snapshot.state === 'dialing') {
-              call.snapshot.state = 'progress';
-              this.emit();
-            }
-          },
-          onAccept: () => {
-            heard = true;
-            clearTimeout(silence);
-            attempt.result = '200';
-          },
-          onReject: (response) => {
-            heard = true;
-            clearTimeout(silence);
-            const code = response.message.statusCode ?? 0;
-            const result = `${code} ${response.message.reasonPhrase ?? ''}`.trim();
-            if (shouldFailOver(code) && moveOn(result)) return;
-            // 424 Bad Location Information (RFC 6442): the call matters more than the location.
-            if (code === 424 && req.pidfLo && !movedOn && !call.hungUp) {
-              movedOn = true;
-              attempt.result = result;
-              info.locationSent = false;
-              void this.attemptEmergency(call, { ...req, pidfLo: null }, gateways, index);
-              return;
-            }
-            attempt.result = result;
-            call.snapshot.endReason = result;
-            this.endCall(call);
-          },
-        },
-      })
-      .catch((err: unknown) => {
-        clearTimeout(silence);
-        // Only this attempt failed to send: the next gateway, else the end (never an answered call).
-        if (!moveOn(err instanceof Error ? err.message : String(err)) && !movedOn && call.snapshot.state !== 'established') this.endCall(call);
-      });
+    return inviter;
   }
 
-  /** The registered connection when it serves `gateway`, else a connection made for this call. */
-  private async userAgentFor(gateway: string, call: ManagedCall): Promise<UserAgent> {
-    if (this.ua && this.currentGateway === gateway && this.ua.isConnected()) return this.ua;
+  /** The registered connection when it serves `gateway`, else a connection made for one attempt. */
+  private async connectionFor(gateway: string): Promise<{ ua: UserAgent; own: boolean }> {
+    const registered = this.registration.userAgent;
+    if (registered && this.registration.currentGateway === gateway && registered.isConnected()) return { ua: registered, own: false };
     const ua = new UserAgent({
       ...this.userAgentOptions(gateway),
       transportOptions: { server: gateway, connectionTimeout: 2, keepAliveInterval: 25 },
     });
     await ua.start();
-    void call.ownUserAgent?.stop().catch(() => undefined);
-    call.ownUserAgent = ua;
-    return ua;
+    return { ua, own: true };
   }
 
   private attachRemoteMedia(call: ManagedCall): void {
@@ -632,7 +343,7 @@ export class Phone {
 
   /** Places a call to a SIP URI. Returns the call id. */
   call(targetUri: string, extraHeaders: string[] = []): string {
-    const ua = this.ua;
+    const ua = this.registration.userAgent;
     const target = UserAgent.makeURI(targetUri);
     if (!target) throw new Error(`Not a valid SIP address: ${targetUri}`);
     if (!ua) throw new Error('Not connected to a gateway.');
@@ -793,9 +504,10 @@ export class Phone {
    */
   async sendMessage(targetUri: string, text: string): Promise<{ ok: boolean; detail: string }> {
     const target = UserAgent.makeURI(targetUri);
-    if (!target || !this.ua) return { ok: false, detail: !target ? `bad address ${targetUri}` : 'not connected' };
+    const ua = this.registration.userAgent;
+    if (!target || !ua) return { ok: false, detail: !target ? `bad address ${targetUri}` : 'not connected' };
     return new Promise((resolve) => {
-      new Messager(this.ua as UserAgent, target, text, 'text/plain')
+      new Messager(ua, target, text, 'text/plain')
         .message({
           requestDelegate: {
             onAccept: (r) => resolve({ ok: true, detail: `${r.message.statusCode}` }),
@@ -831,9 +543,6 @@ export class Phone {
     return stats;
   }
 
-  get sipDomain(): string {
-    return this.domain;
-  }
 }
 
 /** Stands for the session of an emergency call between gateway attempts. */
