@@ -8,11 +8,11 @@ import log from 'electron-log/main';
 import ElectronStore from 'electron-store';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { checkHostCall, HOST_IPC_CHANNEL, HostCallError } from '../src/host-api';
-import { CONTENT_SECURITY_POLICY } from './host/csp';
+import { checkHostCall, HOST_IPC_CHANNEL, HostCallError, type SaveResult } from '../src/host-api';
+import { contentSecurityPolicy } from './host/csp';
 import { loadProvisioning, provisioningPath } from './host/provisioning';
 import { safeStorageSecrets } from './host/secrets';
-import { createHostServices } from './host/services';
+import { createHostServices, provisionedEmergencyOf } from './host/services';
 import { CallRecord } from './host/call-record';
 import { createNetworkMonitor } from './host/network';
 import { openSettings, type StoredSettings } from './host/settings-store';
@@ -62,25 +62,28 @@ function createWindow(): BrowserWindow {
 }
 
 function start(): void {
-  log.initialize();
+  // No preload: electron-log's own IPC channel does not check who sends to it.
+  log.initialize({ preload: false });
   const dataDir = app.getPath('userData');
   // electron-store calls the file option `name`, not conf's `configName`.
   const { settings, notices } = openSettings(dataDir, (options) => new ElectronStore<StoredSettings>({ ...options, name: options.configName }));
-  if (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') {
-    log.warn('No desktop keyring found: safeStorage falls back to a fixed key, so the password is only obfuscated.');
+  const secrets = safeStorageSecrets(safeStorage, dataDir);
+  if (!secrets.persistent()) {
+    log.warn('No keyring: the SIP password cannot be stored; one typed in the app is kept in memory until it quits.');
   }
   const provPath = provisioningPath(process.argv, process.env);
   const provisioning = provPath === null ? null : loadProvisioning(provPath);
   const network = createNetworkMonitor(
     async () => (await services.getState()).account,
-    async () => provisioning?.emergency?.networkSites ?? [],
+    // The last valid file's sites too, when the file is broken now.
+    async () => provisionedEmergencyOf(provisioning, settings)?.networkSites ?? [],
   );
   const services = createHostServices({
     network,
     callRecord: new CallRecord(dataDir),
     mode: 'electron',
     settings,
-    secrets: safeStorageSecrets(safeStorage, dataDir),
+    secrets,
     provisioning,
     systemLocale: app.getLocale(),
     notices,
@@ -88,12 +91,27 @@ function start(): void {
   void network.start();
   // Waking from sleep is a network change as far as location goes.
   powerMonitor.on('resume', () => void network.refresh());
-  for (const n of [...(provisioning?.notices ?? []), ...notices]) log.warn(`${n.code}: ${n.message}`);
+  // The services' list: a broken file's notice says what of its last valid settings stays in force.
+  void services.getState().then(
+    (s) => s.notices.forEach((n) => log.warn(`${n.code}: ${n.message}`)),
+    (err: unknown) => log.error(err),
+  );
 
+  // The page may connect to the account's gateways only (index.html's meta tag is wider; both
+  // apply). Computed per response, so every load gets the current account's.
+  const policyNow = (): Promise<string> =>
+    services.getState().then(
+      (s) => contentSecurityPolicy({ gateways: s.account?.gateways ?? [] }),
+      () => contentSecurityPolicy({ gateways: [] }),
+    );
+  // The policy the page was loaded under: an account saved since may need a reload.
+  let pagePolicy = '';
   const ses = session.defaultSession;
-  // The same policy as web mode, as a header (index.html also carries it in a meta tag).
   ses.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    void policyNow().then((policy) => {
+      if (details.resourceType === 'mainFrame') pagePolicy = policy;
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
+    });
   });
   // The microphone only (never the camera, screen or anything else), and only for our own page.
   ses.setPermissionRequestHandler((contents, permission, callback, details) => {
@@ -117,7 +135,18 @@ function start(): void {
     if (!frame || frame.parent !== null || !isAppUrl(frame.url)) throw new HostCallError('this caller may not use the host API');
     const call = checkHostCall(method, args);
     const fn = services[call.method] as (...a: unknown[]) => Promise<unknown>;
-    return fn(...call.args);
+    const result = await fn(...call.args);
+    if (call.method === 'saveAccount' && (result as SaveResult).ok) {
+      const next = contentSecurityPolicy({ gateways: (result as Extract<SaveResult, { ok: true }>).state.account?.gateways ?? [] });
+      if (pagePolicy !== '' && next !== pagePolicy) {
+        // A loaded page keeps its policy: reload it (once this answer is out) to reach the new gateways.
+        const contents = event.sender;
+        setTimeout(() => {
+          if (!contents.isDestroyed()) contents.reload();
+        }, 100);
+      }
+    }
+    return result;
   });
 
   createWindow();

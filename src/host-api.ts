@@ -47,6 +47,41 @@ export interface EmergencyCallEvent {
 /** A call as the record tells it (its events merged). A call with no end line was interrupted. */
 export type EmergencyCallEntry = Omit<EmergencyCallEvent, 'type'>;
 
+const text = (v: unknown): boolean => typeof v === 'string';
+const textOrNull = (v: unknown): boolean => v === null || typeof v === 'string';
+const CALL_RESULTS: ReadonlyArray<unknown> = ['trying', 'answered', 'failed', 'ended', 'interrupted'];
+
+/**
+ * The type of each field of an event besides `type` and `id` (all optional), checked when the renderer
+ * records one (checkHostCall) and when the record is read back (a hand-edited or damaged file).
+ * The mapped type makes a field added to EmergencyCallEvent fail to compile until it is listed here.
+ */
+export const EMERGENCY_CALL_FIELDS: { readonly [K in Exclude<keyof EmergencyCallEvent, 'type' | 'id'>]-?: (v: unknown) => boolean } = {
+  startedAt: text,
+  number: text,
+  service: text,
+  urn: textOrNull,
+  pidfLo: textOrNull,
+  locationSource: textOrNull,
+  networkCountry: textOrNull,
+  roamingWarning: (v) => typeof v === 'boolean',
+  securityDesk: textOrNull,
+  gateways: (v) => Array.isArray(v) && v.every(isGatewayAttempt),
+  result: (v) => CALL_RESULTS.includes(v),
+  failure: textOrNull,
+  answeredAt: textOrNull,
+  endedAt: textOrNull,
+  durationSeconds: (v) => v === null || (typeof v === 'number' && Number.isFinite(v)),
+};
+
+export function isGatewayAttempt(v: unknown): v is { gateway: string; result: string } {
+  return isRecord(v) && typeof v.gateway === 'string' && typeof v.result === 'string';
+}
+
+export function isEmergencyCallField(key: string): key is keyof typeof EMERGENCY_CALL_FIELDS {
+  return Object.hasOwn(EMERGENCY_CALL_FIELDS, key);
+}
+
 /** Before any check, or with no monitor: nothing known. */
 export const NO_NETWORK_STATUS: NetworkStatus = {
   version: 0,
@@ -109,6 +144,8 @@ export interface HostState {
   /** Where the account came from; a provisioned account is read-only in the UI. */
   accountSource: 'none' | 'user' | 'provisioned';
   hasPassword: boolean;
+  /** No keyring (Electron): a password typed now is kept until the app quits, never stored. */
+  passwordSessionOnly?: boolean;
   preferences: Preferences;
   emergency: EmergencySettings;
   /** Problems found while loading settings or the provisioning file, shown to the user. */
@@ -221,6 +258,12 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
     if (!isRecord(e) || (e.type !== 'start' && e.type !== 'update') || typeof e.id !== 'string' || e.id.length > 64) {
       throw new HostCallError('recordEmergencyCall takes { type, id, … }');
     }
+    for (const [k, v] of Object.entries(e)) {
+      if (k === 'type' || k === 'id') continue;
+      if (!isEmergencyCallField(k)) throw new HostCallError(`unknown record field ${k}`);
+      // undefined: an optional field left out (IPC keeps it, JSON drops it).
+      if (v !== undefined && !EMERGENCY_CALL_FIELDS[k](v)) throw new HostCallError(`bad record field ${k}`);
+    }
     if (JSON.stringify(e).length > 32_768) throw new HostCallError('record entry too large');
   }
   if (m === 'rememberNetwork' && args[0] !== null && !isRecord(args[0])) throw new HostCallError('rememberNetwork takes an address or null');
@@ -235,7 +278,8 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
       else if ((k === 'audioInputId' || k === 'audioOutputId') && (typeof v !== 'string' || v.length > 512))
         throw new HostCallError(`bad ${k}`);
       else if (k === 'doNotDisturb' && typeof v !== 'boolean') throw new HostCallError('bad doNotDisturb');
-      else if (!(k in DEFAULT_PREFERENCES)) throw new HostCallError(`unknown preference ${k}`);
+      // Own keys only: `in` would let `constructor`, `toString` and `__proto__` through.
+      else if (!Object.hasOwn(DEFAULT_PREFERENCES, k)) throw new HostCallError(`unknown preference ${k}`);
     }
   }
   return { method: m, args };

@@ -5,7 +5,7 @@
  */
 import { closeSync, existsSync, fdatasync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EmergencyCallEntry, EmergencyCallEvent } from '../../src/host-api';
+import { EMERGENCY_CALL_FIELDS, isEmergencyCallField, isGatewayAttempt, type EmergencyCallEntry, type EmergencyCallEvent } from '../../src/host-api';
 
 export const CALL_RECORD_FILE = 'emergency-calls.jsonl';
 /** Calls begun before this process started and never closed were cut short by a stop or crash. */
@@ -33,22 +33,32 @@ export class CallRecord {
     fdatasync(fd, () => closeSync(fd));
   }
 
-  /** Every call, newest first, its events merged; a torn last line (a crash mid-write) is skipped. */
+  /**
+   * Every call, newest first, its events merged; a torn last line (a crash mid-write) is skipped.
+   * The file may be hand-edited or damaged: a field of the wrong type is dropped (a list keeps its
+   * good items), so each entry matches EmergencyCallEntry and the renderer can trust it.
+   */
   list(): EmergencyCallEntry[] {
     if (!existsSync(this.file)) return [];
     const byId = new Map<string, EmergencyCallEntry>();
     for (const line of readFileSync(this.file, 'utf8').split('\n')) {
       if (!line.trim()) continue;
-      let event: EmergencyCallEvent & { recordedAt?: string };
+      let event: unknown;
       try {
-        event = JSON.parse(line) as EmergencyCallEvent & { recordedAt?: string };
+        event = JSON.parse(line);
       } catch {
         continue;
       }
-      if (typeof event.id !== 'string') continue;
-      const { type: _type, recordedAt: _at, ...fields } = event;
-      const before = byId.get(event.id);
-      byId.set(event.id, { ...(before ?? { id: event.id, result: 'interrupted' }), ...fields } as EmergencyCallEntry);
+      if (typeof event !== 'object' || event === null || Array.isArray(event)) continue;
+      const raw = event as Record<string, unknown>;
+      if (typeof raw.id !== 'string') continue;
+      const entry = byId.get(raw.id) ?? { id: raw.id, result: 'interrupted' };
+      byId.set(raw.id, entry);
+      for (const [k, v] of Object.entries(raw)) {
+        if (!isEmergencyCallField(k)) continue;
+        const value = k === 'gateways' && Array.isArray(v) ? v.filter(isGatewayAttempt) : v;
+        if (EMERGENCY_CALL_FIELDS[k](value)) Object.assign(entry, { [k]: value });
+      }
     }
     for (const entry of byId.values()) {
       const open = entry.result === 'trying' || entry.result === 'answered';

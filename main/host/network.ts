@@ -202,18 +202,11 @@ function subnetOf(address: string, netmask: string): string {
   return `${a.map((o, i) => o & (m[i] ?? 0)).join('.')}/${bits}`;
 }
 
-/**
- * Test seam for web mode only: set by main/web/cli.ts's --test-interfaces flag, because
- * startWebHost builds its monitor itself. Electron's main never sets it, and nothing reads the
- * environment for it, so the interfaces behind an emergency call's address stay the OS's there.
- */
-let webTestInterfacesFile: string | null = null;
-export function setWebTestInterfacesFile(file: string | null): void {
-  webTestInterfacesFile = file;
-}
-
 export interface CreateNetworkMonitorOptions {
-  /** Tests only: read the interfaces from this file (rewritten to "move"); default the OS's. */
+  /**
+   * Tests only, and only from web mode's --test-interfaces flag: read the interfaces from this file
+   * (rewritten to "move") instead of the OS's. Electron's main never passes it.
+   */
   interfacesFile?: string | null;
 }
 
@@ -226,6 +219,6 @@ export function createNetworkMonitor(
   return new NetworkMonitor({
     sites,
     stunServers: async () => ((await account())?.iceServers ?? []).flatMap((s) => s.urls).filter((u) => /^stuns?:/.test(u)),
-    interfacesFile: options.interfacesFile ?? webTestInterfacesFile,
+    interfacesFile: options.interfacesFile ?? null,
   });
 }

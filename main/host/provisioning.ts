@@ -10,6 +10,8 @@ import { EmergencyCatalogue, type EmergencyNumberInput } from '../../src/emergen
 import type { CivicAddress } from '../../src/emergency/civic-address';
 import { validateCivicAddress } from '../../src/emergency/address-validation';
 import { isCidr, type NetworkSite } from '../../src/network/sites';
+import { checkTestLine } from '../../src/emergency/test-line';
+import { catalogueWith } from '../../src/emergency/catalogues';
 import type { HostNotice } from '../../src/host-api';
 import { describeErrors, fieldError, type FieldError } from '../../src/result';
 
@@ -110,11 +112,12 @@ function checkEmergency(value: unknown, errors: FieldError[]): ProvisionedEmerge
   }
   if (r.testNumber !== undefined) {
     const n = typeof r.testNumber === 'string' ? r.testNumber.replace(/\s/g, '') : '';
-    const home = out.homeCountry ?? out.address?.country ?? 'US';
-    const entry = /^[0-9]{2,10}$/.test(n) ? catalogue.lookup(home, n) : null;
-    if (!/^[0-9]{2,10}$/.test(n)) errors.push(fieldError(`${p}.testNumber`, 'numberInvalid', 'must be 2 to 10 digits'));
+    // Every country this file names; the host checks again against the OS region and the network.
+    const countries = [out.homeCountry, out.address?.country, ...out.networkSites.map((s) => s.address.country), ...out.numbers.map((x) => x.country)];
+    const check = /^[0-9]{2,10}$/.test(n) ? checkTestLine(n, countries, catalogueWith(out.numbers)) : null;
+    if (!check) errors.push(fieldError(`${p}.testNumber`, 'numberInvalid', 'must be 2 to 10 digits'));
     // A real emergency number is never a test line.
-    else if (entry && !entry.test) errors.push(fieldError(`${p}.testNumber`, 'realEmergency', `${n} is a real emergency number, not a test line`));
+    else if (!check.ok) errors.push(fieldError(`${p}.testNumber`, 'realEmergency', `${n} is a real emergency number in ${check.country}, not a test line`));
     else out.testNumber = n;
   }
   if (r.reminderDays !== undefined) {
@@ -122,6 +125,99 @@ function checkEmergency(value: unknown, errors: FieldError[]): ProvisionedEmerge
     else errors.push(fieldError(`${p}.reminderDays`, 'reminderInvalid', 'must be a whole number of days from 1 to 3650'));
   }
   return errors.length > before ? null : out;
+}
+
+/** Re-checks an emergency section kept from an earlier valid file (the settings may be hand-edited). */
+export function checkProvisionedEmergency(value: unknown): ProvisionedEmergency | null {
+  return value === null || value === undefined ? null : checkEmergency(value, []);
+}
+
+/**
+ * Offset of the first error in a text that is not JSON, or -1 if it is. A scan of our own because
+ * V8's message quotes the text around the error, and in this file that text may be a password.
+ */
+export function jsonErrorOffset(text: string): number {
+  const n = text.length;
+  let i = 0;
+  const stack: Array<'{' | '['> = [];
+  const space = (): void => {
+    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  };
+  const string = (): boolean => {
+    i++;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c !== 0x5c) i++;
+      else if (text[i + 1] === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
+      else if (text[i + 1] !== undefined && '"\\/bfnrt'.includes(text[i + 1] as string)) i += 2;
+      else return false;
+    }
+    return false;
+  };
+  const number = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+  const scalar = (): boolean => {
+    if (text[i] === '"') return string();
+    for (const word of ['true', 'false', 'null']) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return true;
+      }
+    }
+    number.lastIndex = i;
+    if (!number.test(text)) return false;
+    i = number.lastIndex;
+    return true;
+  };
+  // Iterative, so a deeply nested file cannot overflow the stack.
+  let want: 'value' | 'key' | 'next' = 'value';
+  for (;;) {
+    space();
+    if (want === 'value') {
+      const c = text[i];
+      if (c === '{' || c === '[') {
+        i++;
+        space();
+        if (text[i] === (c === '{' ? '}' : ']')) {
+          i++;
+          want = 'next';
+        } else {
+          stack.push(c);
+          want = c === '{' ? 'key' : 'value';
+        }
+      } else if (scalar()) want = 'next';
+      else return i;
+    } else if (want === 'key') {
+      if (text[i] !== '"' || !string()) return i;
+      space();
+      if (text[i] !== ':') return i;
+      i++;
+      want = 'value';
+    } else {
+      const open = stack[stack.length - 1];
+      if (open === undefined) return i < n ? i : -1;
+      if (text[i] === ',') {
+        i++;
+        want = open === '{' ? 'key' : 'value';
+      } else if (text[i] === (open === '{' ? '}' : ']')) {
+        i++;
+        stack.pop();
+      } else return i;
+    }
+  }
+}
+
+/** "at line L, column C" (1-based) of the first JSON error, and nothing of the text itself. */
+function jsonErrorWhere(text: string): string {
+  const at = jsonErrorOffset(text);
+  if (at < 0) return '';
+  const line = text.slice(0, at).split('\n').length;
+  const column = at - text.lastIndexOf('\n', at - 1);
+  return `${at >= text.length ? ' (it ends too early)' : ''} at line ${line}, column ${column}`;
 }
 
 /** `--provisioning FILE` or `--provisioning=FILE` wins over the environment variable. */
@@ -171,13 +267,16 @@ export function loadProvisioning(path: string): Provisioning {
     });
   }
   let raw: unknown;
+  const json = text.replace(/^\uFEFF/, ''); // Tolerate a BOM from Windows editors.
   try {
-    raw = JSON.parse(text.replace(/^\uFEFF/, '')); // Tolerate a BOM from Windows editors.
-  } catch (err) {
+    raw = JSON.parse(json);
+  } catch {
+    // Never the parser's message: it quotes the file, and the password may be next to the error.
+    const where = jsonErrorWhere(json);
     return failed(path, {
       code: 'provisioningInvalid',
-      message: `${path}: not valid JSON (${err instanceof Error ? err.message : String(err)})`,
-      errors: [fieldError('(file)', 'notJson', 'is not valid JSON')],
+      message: `${path}: not valid JSON${where}`,
+      errors: [fieldError('(file)', 'notJson', `is not valid JSON${where}`)],
     });
   }
 

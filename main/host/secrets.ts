@@ -9,9 +9,11 @@ import { join } from 'node:path';
 export interface SecretStore {
   /** The stored password, or null if none (or it can no longer be decrypted). */
   get(): string | null;
-  /** Throws if the password cannot be protected. */
+  /** Throws if the password cannot be saved. Without a keyring it is kept in memory instead. */
   set(secret: string): void;
   delete(): void;
+  /** False when there is no keyring: a password is then kept until the app quits, never written. */
+  persistent(): boolean;
 }
 
 /** The slice of Electron's `safeStorage` used here. */
@@ -19,6 +21,8 @@ export interface SafeStorageLike {
   isEncryptionAvailable(): boolean;
   encryptString(plainText: string): Buffer;
   decryptString(encrypted: Buffer): string;
+  /** Linux only (absent elsewhere). */
+  getSelectedStorageBackend?(): string;
 }
 
 /** Writes owner-only, atomically: a crash mid-write never leaves a half-written secret. */
@@ -38,13 +42,21 @@ function readOrNull(file: string): Buffer | null {
   }
 }
 
-/** Electron: the OS keychain (Keychain, DPAPI, libsecret/kwallet) encrypts `secrets.bin`. */
+/**
+ * Electron: the OS keychain (Keychain, DPAPI, libsecret/kwallet) encrypts `secrets.bin`. With no
+ * keyring the password is kept in this process's memory only, so it must be typed again after a restart.
+ */
 export function safeStorageSecrets(safeStorage: SafeStorageLike, dir: string): SecretStore {
   const file = join(dir, 'secrets.bin');
+  let session: string | null = null;
+  // basic_text is Chromium's fixed-key fallback: obfuscation, not protection, so no keyring either.
+  const keyring = (): boolean => safeStorage.isEncryptionAvailable() && safeStorage.getSelectedStorageBackend?.() !== 'basic_text';
   return {
+    persistent: keyring,
     get: () => {
+      if (session !== null) return session;
       const data = readOrNull(file);
-      if (!data || !safeStorage.isEncryptionAvailable()) return null;
+      if (!data || !keyring()) return null;
       try {
         return safeStorage.decryptString(data);
       } catch {
@@ -53,11 +65,19 @@ export function safeStorageSecrets(safeStorage: SafeStorageLike, dir: string): S
       }
     },
     set: (secret) => {
-      // Refuse rather than fall back to plain text.
-      if (!safeStorage.isEncryptionAvailable()) throw new Error('the system keychain is not available to protect the password');
+      // Never plain text on disk. The old file goes: it may be another account's password.
+      if (!keyring()) {
+        rmSync(file, { force: true });
+        session = secret;
+        return;
+      }
       writePrivate(file, safeStorage.encryptString(secret));
+      session = null;
     },
-    delete: () => rmSync(file, { force: true }),
+    delete: () => {
+      session = null;
+      rmSync(file, { force: true });
+    },
   };
 }
 
@@ -106,6 +126,7 @@ export function fileKeySecrets(dir: string): SecretStore {
       writePrivate(file, Buffer.concat([iv, cipher.getAuthTag(), encrypted]));
     },
     delete: () => rmSync(file, { force: true }),
+    persistent: () => true,
   };
 }
 

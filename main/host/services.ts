@@ -7,7 +7,7 @@
  */
 import { checkAccount, withoutPassword, type Account } from '../../src/account';
 import { randomUUID } from 'node:crypto';
-import { NO_NETWORK_STATUS } from '../../src/host-api';
+import { DEFAULT_PREFERENCES, NO_NETWORK_STATUS } from '../../src/host-api';
 import type {
   AccountInput,
   EmergencySettings,
@@ -22,12 +22,15 @@ import type {
   SaveResult,
 } from '../../src/host-api';
 import { fieldError, type FieldError } from '../../src/result';
-import type { Provisioning, ProvisionedEmergency } from './provisioning';
+import { checkProvisionedEmergency, type Provisioning, type ProvisionedEmergency } from './provisioning';
 import type { KnownNetwork } from './settings-store';
 import { validateCivicAddress } from '../../src/emergency/address-validation';
 import type { CivicAddress, RegisteredAddress } from '../../src/emergency/civic-address';
 import type { SecretStore } from './secrets';
 import type { SettingsBackend } from './settings-store';
+import { decideHomeCountry } from '../../src/emergency/home-country';
+import { chooseTestLine } from '../../src/emergency/test-line';
+import { catalogueWith } from '../../src/emergency/catalogues';
 
 export interface HostServicesOptions {
   mode: HostState['mode'];
@@ -57,6 +60,21 @@ function sameCredentials(a: Account | null, b: Account): boolean {
   return a !== null && a.sipUri === b.sipUri && a.authUser === b.authUser;
 }
 
+/**
+ * The administrator's emergency section in force: the file's when it loaded, else (a broken or
+ * unreadable file) the last valid one kept in the settings. The hosts give its network sites to the
+ * network monitor.
+ */
+export function provisionedEmergencyOf(provisioning: Provisioning | null, settings: SettingsBackend): ProvisionedEmergency | null {
+  if (provisioning === null) return null;
+  if (provisioning.ok) return provisioning.emergency;
+  try {
+    return checkProvisionedEmergency(settings.get('provisionedEmergency'));
+  } catch {
+    return null;
+  }
+}
+
 const managed = (): FieldError =>
   fieldError('account', 'managed', 'This account is managed by your administrator and cannot be changed here.');
 
@@ -84,6 +102,17 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
   } catch {
     // Nothing unsafe follows: see password().
   }
+  try {
+    // Kept for when the file breaks; a valid file without the section forgets it.
+    if (provisioning?.ok) settings.set('provisionedEmergency', provisioning.emergency);
+  } catch {
+    // Read-only store: the file's own section is used this run anyway.
+  }
+  // Read once: the file does not change while the app runs.
+  const emergencySection = provisionedEmergencyOf(provisioning, settings);
+  const provisioningNotices = (provisioning?.notices ?? []).map((n) =>
+    provisioning?.ok === false ? { ...n, message: `${n.message}; ${keptFromFile(settings, emergencySection)}` } : n,
+  );
 
   if (!settings.get('deviceId')) {
     try {
@@ -94,7 +123,7 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
   }
   const deviceId = settings.get('deviceId') || randomUUID();
 
-  const provisionedEmergency = (): ProvisionedEmergency | null => (provisioning?.ok ? provisioning.emergency : null);
+  const provisionedEmergency = (): ProvisionedEmergency | null => emergencySection;
   const addressLocked = (): boolean => Boolean(provisionedEmergency()?.address && provisionedEmergency()?.addressLocked);
 
   const fingerprint = (): string => opts.network?.current.fingerprint ?? '';
@@ -138,10 +167,12 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
   const emergency = (): EmergencySettings => {
     const e = provisionedEmergency();
     const address = effectiveAddress();
-    const localeRegion = /[-_]([A-Z]{2})\b/.exec(opts.systemLocale)?.[1];
+    const homeCountry = decideHomeCountry({ addressCountry: address?.address.country, provisioned: e?.homeCountry, systemLocale: opts.systemLocale });
+    const network = opts.network?.current.decision;
+    const networkCountry = network && network.confidence !== 'unknown' ? network.country : null;
     return {
       address,
-      homeCountry: address?.address.country ?? e?.homeCountry ?? localeRegion ?? 'FR',
+      homeCountry,
       outsideLinePrefix: e?.outsideLinePrefix ?? '',
       numbers: e?.numbers ?? [],
       deviceId,
@@ -149,7 +180,8 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
       reminderDays: e?.reminderDays ?? 90,
       securityDesk: e?.securityDesk ?? null,
       // US 933 by default there; elsewhere only what the administrator provides.
-      testNumber: e?.testNumber ?? ((address?.address.country ?? e?.homeCountry ?? localeRegion) === 'US' ? '933' : null),
+      // Never a real emergency number, at home or in the country the network is in.
+      testNumber: chooseTestLine(e?.testNumber, [homeCountry, networkCountry], homeCountry, catalogueWith(e?.numbers ?? [])),
       networkPrompt: Boolean(address && address.source !== 'network-site' && !addressLocked() && fingerprint() && !knownHere()),
       savedAddresses: distinct([settings.get('emergencyAddress'), ...settings.get('knownNetworks').map((n) => n.address)]),
     };
@@ -176,9 +208,11 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
       account: current,
       accountSource: isManaged() ? 'provisioned' : current ? 'user' : 'none',
       hasPassword: password() !== null,
+      // A password from the file comes back with the file; one typed by the user would not.
+      passwordSessionOnly: !filePassword && !secrets.persistent(),
       preferences: settings.get('preferences'),
       emergency: emergency(),
-      notices: [...(provisioning?.notices ?? []), ...(opts.notices ?? [])],
+      notices: [...provisioningNotices, ...(opts.notices ?? [])],
     };
   };
 
@@ -273,10 +307,30 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
     waitForNetworkChange: async (since: number) => (opts.network ? opts.network.waitForChange(since, LONG_POLL_MS) : NO_NETWORK_STATUS),
 
     setPreferences: async (patch: Partial<Preferences>) => {
-      settings.set('preferences', { ...settings.get('preferences'), ...patch });
+      // Known keys only, own ones: never `__proto__`, `constructor` or anything else that came along.
+      const known = Object.entries(patch).filter(([k]) => Object.hasOwn(DEFAULT_PREFERENCES, k));
+      settings.set('preferences', { ...settings.get('preferences'), ...Object.fromEntries(known) });
       return state();
     },
   };
+}
+
+/** What of a broken file's last valid settings is still in force, said for the notice. */
+function keptFromFile(settings: SettingsBackend, e: ProvisionedEmergency | null): string {
+  const kept: string[] = [];
+  try {
+    if (settings.get('accountSource') === 'provisioned' && settings.get('account')) kept.push('account');
+  } catch {
+    // Unreadable store: then no account is in force from it either.
+  }
+  if (e?.address) kept.push('emergency address');
+  if (e?.networkSites.length) kept.push('network sites');
+  if (e?.securityDesk) kept.push('security desk');
+  if (e?.numbers.length) kept.push('emergency numbers');
+  if (e && [e.homeCountry, e.outsideLinePrefix, e.testNumber, e.reminderDays].some((v) => v !== undefined)) kept.push('other emergency settings');
+  return kept.length > 0
+    ? `the last valid settings from this file stay in force (${kept.join(', ')})`
+    : 'no earlier valid settings from this file are known, so none are in force';
 }
 
 /** Each address once, in first-seen order. */

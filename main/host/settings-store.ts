@@ -11,6 +11,7 @@ import { checkAccount, withoutPassword, type Account } from '../../src/account';
 import { validateCivicAddress } from '../../src/emergency/address-validation';
 import type { CivicAddress } from '../../src/emergency/civic-address';
 import { DEFAULT_PREFERENCES, type HostNotice, type HostState, type Preferences } from '../../src/host-api';
+import { checkProvisionedEmergency, type ProvisionedEmergency } from './provisioning';
 
 // A type alias, not an interface: conf wants Record<string, unknown>, which interfaces don't satisfy.
 export type StoredSettings = {
@@ -27,6 +28,8 @@ export type StoredSettings = {
   addressConfirmation: { at: string; address: string } | null;
   /** Networks the user told us about (by fingerprint) and the address that goes with each. */
   knownNetworks: KnownNetwork[];
+  /** The last valid provisioning file's `emergency` section, in force while the file is broken. */
+  provisionedEmergency: ProvisionedEmergency | null;
 };
 
 export interface KnownNetwork {
@@ -41,7 +44,7 @@ export const SETTINGS_NAME = 'settings';
  * Version of the stored data's shape (not the app's version): conf runs the `migrations` newer than
  * the version recorded in the file. Bump it with a migration whenever StoredSettings changes.
  */
-export const SETTINGS_VERSION = '1.2.0';
+export const SETTINGS_VERSION = '1.3.0';
 
 export const DEFAULT_SETTINGS: StoredSettings = {
   account: null,
@@ -51,6 +54,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   emergencyAddress: null,
   addressConfirmation: null,
   knownNetworks: [],
+  provisionedEmergency: null,
 };
 
 // Generous bounds: the real checks are checkAccount's; these only stop absurd hand edits.
@@ -114,6 +118,8 @@ export const settingsOptions = {
         { type: 'object', required: ['at', 'address'], additionalProperties: false, properties: { at: text, address: { type: 'string', maxLength: 65536 } } },
       ],
     },
+    // Checked in full (checkProvisionedEmergency) wherever it is read.
+    provisionedEmergency: { oneOf: [{ type: 'null' }, { type: 'object' }] },
     preferences: {
       // Extra keys allowed so that settings written by a newer version still open after a downgrade.
       type: 'object',
@@ -136,6 +142,10 @@ export const settingsOptions = {
     // 1.2.0: addresses remembered per network (nomadic use).
     '1.2.0': (store) => {
       if (!store.has('knownNetworks')) store.set('knownNetworks', []);
+    },
+    // 1.3.0: the last valid provisioned emergency section (address, network sites, security desk…).
+    '1.3.0': (store) => {
+      if (!store.has('provisionedEmergency')) store.set('provisionedEmergency', null);
     },
   },
 } satisfies Omit<Options<StoredSettings>, 'cwd' | 'configName'>;
@@ -202,6 +212,8 @@ export function salvage(original: Buffer | null, into: SettingsBackend): string[
   if (typeof raw.deviceId === 'string' && /^[0-9a-f-]{36}$/.test(raw.deviceId)) keep('deviceId', raw.deviceId);
   const address = validateCivicAddress(raw.emergencyAddress);
   if (address.ok) keep('emergencyAddress', address.value);
+  const provisioned = checkProvisionedEmergency(raw.provisionedEmergency);
+  if (provisioned) keep('provisionedEmergency', provisioned);
   return kept;
 }
 

@@ -10,7 +10,6 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { setWebTestInterfacesFile } from '../host/network';
 import { PROVISIONING_ENV } from '../host/provisioning';
 import { startWebHost } from './server';
 
@@ -59,7 +58,6 @@ if (!existsSync(join(rendererDir, 'index.html'))) {
 const testInterfaces = values['test-interfaces'];
 if (testInterfaces !== undefined) {
   if (testInterfaces === '') fail('--test-interfaces needs a file');
-  setWebTestInterfacesFile(resolve(testInterfaces));
   process.stderr.write(`softphone web: test mode: network interfaces are read from ${resolve(testInterfaces)}, not the OS\n`);
 }
 
@@ -70,6 +68,7 @@ try {
     dataDir,
     rendererDir,
     provisioningPath: values.provisioning ?? (process.env[PROVISIONING_ENV] || null),
+    testInterfacesFile: testInterfaces ? resolve(testInterfaces) : null,
   });
 } catch (err) {
   fail(`could not start: ${err instanceof Error ? err.message : String(err)}`);

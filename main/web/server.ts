@@ -8,10 +8,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { extname, join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { checkHostCall, HostCallError, type HostApi, type HostNotice } from '../../src/host-api';
-import { CONTENT_SECURITY_POLICY } from '../host/csp';
+import { contentSecurityPolicy } from '../host/csp';
 import { loadProvisioning } from '../host/provisioning';
 import { fileKeySecrets } from '../host/secrets';
-import { createHostServices } from '../host/services';
+import { createHostServices, provisionedEmergencyOf } from '../host/services';
 import { CallRecord } from '../host/call-record';
 import { createNetworkMonitor } from '../host/network';
 import { openConfSettings } from '../host/settings-store';
@@ -24,6 +24,8 @@ export interface WebHostOptions {
   /** The built renderer; default `out/renderer` under the current directory. */
   rendererDir?: string;
   systemLocale?: string;
+  /** Tests only (the CLI's --test-interfaces): the network interfaces come from this file. */
+  testInterfacesFile?: string | null;
 }
 
 export interface WebHost {
@@ -101,7 +103,8 @@ function tokenMatches(given: string | string[] | undefined, token: string): bool
 }
 
 const SECURITY_HEADERS = {
-  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  // JSON answers connect nowhere; pages get theirs from securityHeaders() below.
+  'Content-Security-Policy': contentSecurityPolicy({ gateways: [] }),
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -122,7 +125,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   // The monitor asks the services for the account's STUN server only once it runs.
   const network = createNetworkMonitor(
     async () => (await services.getState()).account,
-    async () => provisioning?.emergency?.networkSites ?? [],
+    // The last valid file's sites too, when the file is broken now.
+    async () => provisionedEmergencyOf(provisioning, settings)?.networkSites ?? [],
+    { interfacesFile: opts.testInterfacesFile ?? null },
   );
   const services: HostApi = createHostServices({
     mode: 'web',
@@ -139,6 +144,11 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   // Filled in once the port is known; requests cannot arrive before that.
   let allowedHosts = new Set<string>();
   let allowedOrigins = new Set<string>();
+  // Any gateway: the tab is not reloaded when an account is saved, so it must reach the new one.
+  const securityHeaders = (): Record<string, string> => ({
+    ...SECURITY_HEADERS,
+    'Content-Security-Policy': contentSecurityPolicy({ gateways: 'any', extra: [...allowedOrigins] }),
+  });
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
     if (req.method !== 'POST') throw new HttpError(405, 'use POST');
@@ -186,7 +196,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       throw new HttpError(404, 'not found');
     }
     res.writeHead(200, {
-      ...SECURITY_HEADERS,
+      ...securityHeaders(),
       'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'Content-Length': data.length,
       'Cache-Control': 'no-cache',
@@ -230,7 +240,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     url: `http://127.0.0.1:${port}/#token=${token}`,
     token,
     port,
-    notices: [...(provisioning?.notices ?? []), ...settingsNotices],
+    // The services' list: a broken file's notice says what of its last valid settings stays in force.
+    notices: (await services.getState()).notices,
     close: () =>
       new Promise<void>((resolveClose, reject) => {
         network.stop();

@@ -1,11 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AccountInput } from '../../src/host-api';
 import { loadProvisioning } from '../../main/host/provisioning';
 import { fileKeySecrets, safeStorageSecrets, type SafeStorageLike } from '../../main/host/secrets';
-import { createHostServices } from '../../main/host/services';
+import { createHostServices, provisionedEmergencyOf } from '../../main/host/services';
 import { openConfSettings } from '../../main/host/settings-store';
 
 const PASSWORD = 'Sup3r-Secret-Passw0rd';
@@ -62,7 +62,7 @@ describe('secret stores', () => {
     expect(fileKeySecrets(dir).get()).toBeNull();
   });
 
-  it('electron: uses safeStorage and refuses to store without it', () => {
+  it('electron: uses safeStorage; without it, never writes the password (kept in memory instead)', () => {
     const dir = tmp();
     let available = true;
     const fake: SafeStorageLike = {
@@ -72,10 +72,15 @@ describe('secret stores', () => {
     };
     const s = safeStorageSecrets(fake, dir);
     s.set(PASSWORD);
+    expect(s.persistent()).toBe(true);
     expect(readFileSync(join(dir, 'secrets.bin')).includes(PASSWORD)).toBe(false);
     expect(s.get()).toBe(PASSWORD);
     available = false;
-    expect(() => s.set('other')).toThrow(/keychain/);
+    expect(s.persistent()).toBe(false);
+    s.set('other');
+    expect(s.get()).toBe('other');
+    // The older password went with its file: it may belong to another account.
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
 
@@ -163,5 +168,102 @@ describe('host services', () => {
     expect(await api.getPassword()).toBe(PASSWORD);
     // Without provisioning at all, the account becomes the user's.
     expect((await host(dir).getState()).accountSource).toBe('user');
+  });
+});
+
+describe('host services: a broken provisioning file', () => {
+  const account = { gateways: ['wss://pbx.corp/ws'], sipUri: 'sip:alice@corp', password: PASSWORD };
+  const address = { country: 'FR', HNO: '10', RD: 'Rue de la Paix', PC: '75002', A3: 'Paris' };
+  const site = { name: 'Lyon HQ', subnets: ['10.9.0.0/16'], publicIps: [], address: { country: 'FR', HNO: '1', RD: 'Place de la Bourse', PC: '69002', A3: 'Lyon' } };
+  const emergency = { address, addressLocked: true, securityDesk: 'sip:security@corp', networkSites: [site] };
+
+  it("keeps the administrator's last valid emergency settings and says so; a valid file without them forgets them", async () => {
+    const dir = tmp();
+    const prov = join(dir, 'prov.json');
+    writeFileSync(prov, JSON.stringify({ version: 1, account, emergency }));
+    host(dir, prov);
+    // One bad field: the file is ignored as a whole, but what it last validly said stays.
+    writeFileSync(prov, JSON.stringify({ version: 1, account: { ...account, gateways: ['http://bad'] }, emergency }));
+    const state = await host(dir, prov).getState();
+    expect(state.emergency).toMatchObject({ address: { address, source: 'administrator', locked: true }, addressEditable: false, securityDesk: 'sip:security@corp' });
+    expect(state.notices).toHaveLength(1);
+    expect(state.notices[0]?.message).toContain('account.gateways[0]');
+    expect(state.notices[0]?.message).toContain(
+      'the last valid settings from this file stay in force (account, emergency address, network sites, security desk)',
+    );
+    // The network monitor gets the sites the same way.
+    expect(provisionedEmergencyOf(loadProvisioning(prov), openConfSettings(dir).settings)?.networkSites.map((s) => s.name)).toEqual(['Lyon HQ']);
+
+    // Unreadable: the same.
+    rmSync(prov);
+    const missing = await host(dir, prov).getState();
+    expect(missing.emergency.securityDesk).toBe('sip:security@corp');
+    expect(missing.notices.map((n) => n.code)).toEqual(['provisioningUnreadable']);
+
+    // A valid file without the section: forgotten, even once the file breaks again.
+    writeFileSync(prov, JSON.stringify({ version: 1, account }));
+    expect((await host(dir, prov).getState()).emergency).toMatchObject({ address: null, securityDesk: null, addressEditable: true });
+    writeFileSync(prov, '{ broken');
+    const after = await host(dir, prov).getState();
+    expect(after.emergency).toMatchObject({ address: null, securityDesk: null, addressEditable: true });
+    expect(after.notices[0]?.message).toContain('the last valid settings from this file stay in force (account)');
+  });
+
+  it('says when nothing from the file is in force', async () => {
+    const dir = tmp();
+    const prov = join(dir, 'prov.json');
+    writeFileSync(prov, '{ broken');
+    expect((await host(dir, prov).getState()).notices[0]?.message).toContain('no earlier valid settings from this file are known');
+  });
+});
+
+describe('host services: preferences', () => {
+  it('saves known preference keys only, never inherited ones', async () => {
+    const dir = tmp();
+    const api = host(dir);
+    const patch = JSON.parse('{"language":"en","__proto__":{"polluted":true},"constructor":"x","toString":"y","evil":1}');
+    const state = await api.setPreferences(patch);
+    expect(Object.keys(state.preferences).sort()).toEqual(['audioInputId', 'audioOutputId', 'doNotDisturb', 'language']);
+    expect(state.preferences.language).toBe('en');
+    const stored = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).preferences;
+    expect(Object.keys(stored).sort()).toEqual(['audioInputId', 'audioOutputId', 'doNotDisturb', 'language']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('host services: no keyring', () => {
+  const noKeyring = (backend?: string): SafeStorageLike => ({
+    isEncryptionAvailable: () => backend !== undefined,
+    encryptString: (p) => Buffer.from(p, 'utf8'),
+    decryptString: (b) => b.toString('utf8'),
+    ...(backend ? { getSelectedStorageBackend: () => backend } : {}),
+  });
+
+  it.each([
+    ['no encryption at all', noKeyring()],
+    ["Chromium's fixed-key basic_text store", noKeyring('basic_text')],
+  ])('with %s: the account saves, the password is kept until quit and never written', async (_name, safeStorage) => {
+    const dir = tmp();
+    const make = () =>
+      createHostServices({ mode: 'electron', settings: openConfSettings(dir).settings, secrets: safeStorageSecrets(safeStorage, dir), provisioning: null, systemLocale: 'en-US' });
+    const api = make();
+    expect((await api.getState()).passwordSessionOnly).toBe(true);
+    const saved = await api.saveAccount(input);
+    expect(saved.ok).toBe(true);
+    if (saved.ok) expect(saved.state).toMatchObject({ hasPassword: true, passwordSessionOnly: true });
+    expect(await api.getPassword()).toBe(PASSWORD);
+    for (const f of readdirSync(dir)) expect(readFileSync(join(dir, f)).includes(PASSWORD), f).toBe(false);
+    // After a restart: the account is there, the password is not.
+    const again = make();
+    expect((await again.getState()).account?.sipUri).toBe(input.sipUri);
+    expect(await again.getPassword()).toBeNull();
+  });
+
+  it('with a keyring, the form is not told otherwise', async () => {
+    const dir = tmp();
+    const api = createHostServices({ mode: 'electron', settings: openConfSettings(dir).settings, secrets: safeStorageSecrets(noKeyring('gnome_libsecret'), dir), provisioning: null, systemLocale: 'en-US' });
+    expect((await api.getState()).passwordSessionOnly).toBe(false);
+    // Web mode's key file always stores it.
+    expect((await host(tmp()).getState()).passwordSessionOnly).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir, type NetworkInterfaceInfo } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { createNetworkMonitor, fingerprint, NetworkMonitor, setWebTestInterfacesFile, type NetworkMonitorOptions } from '../../main/host/network';
+import { createNetworkMonitor, fingerprint, NetworkMonitor, type NetworkMonitorOptions } from '../../main/host/network';
 import { startStunServer, type StunServer } from '../gateway/stun-server';
 
 // Integration: a real STUN exchange on 127.0.0.1, the real DB-IP database, the real decision.
@@ -79,20 +79,13 @@ describe('the test-interfaces seam stays out of Electron', () => {
     }
   });
 
-  it('an explicit interfacesFile option, and the web CLI setter, are read', async () => {
+  it('an explicit interfacesFile option is read, and nothing else sets one', async () => {
     const explicit = createNetworkMonitor(noAccount, async () => [], { interfacesFile: seamFile });
     await explicit.start();
     explicit.stop();
     expect(explicit.current.fingerprint).toBe(fingerprint(seamInterfaces));
     expect(vpnReason(explicit)).toEqual({ code: 'vpn', interfaces: ['wg-seam0'] });
 
-    setWebTestInterfacesFile(seamFile);
-    try {
-      const web = createNetworkMonitor(noAccount);
-      expect(optsOf(web).interfacesFile).toBe(seamFile);
-    } finally {
-      setWebTestInterfacesFile(null);
-    }
     expect(optsOf(createNetworkMonitor(noAccount)).interfacesFile ?? null).toBeNull();
   });
 
@@ -117,7 +110,7 @@ describe('the test-interfaces seam stays out of Electron', () => {
         const name = m[1] ?? m[2] ?? '';
         if (/test|seam|fake|mock/i.test(name)) offenders.push(`${where}: reads ${name} from the environment`);
       }
-      if (/setWebTestInterfacesFile\s*\(/.test(text) && !file.endsWith(join('host', 'network.ts'))) offenders.push(`${where}: sets the web test seam`);
+      if (/interfacesFile\s*:/.test(text) && !file.endsWith(join('host', 'network.ts'))) offenders.push(`${where}: passes an interfaces file`);
     }
     expect(offenders).toEqual([]);
   });

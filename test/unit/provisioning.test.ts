@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadProvisioning, provisioningPath } from '../../main/host/provisioning';
+import fc from 'fast-check';
+import { checkProvisionedEmergency, jsonErrorOffset, loadProvisioning, provisioningPath } from '../../main/host/provisioning';
 
 const dir = mkdtempSync(join(tmpdir(), 'softphone-prov-'));
 let n = 0;
@@ -86,5 +87,56 @@ describe('provisioning: emergency test line', () => {
     expect(fr.ok).toBe(false);
     const ok = loadProvisioning(write({ homeCountry: 'US', testNumber: '933' }));
     expect(ok.ok && ok.emergency?.testNumber).toBe('933');
+  });
+});
+
+describe('provisioning: a JSON syntax error', () => {
+  const SECRET = 'Leaky-Pass-9731';
+
+  it.each([
+    ['a password without quotes', `{\n  "version": 1,\n  "account": {\n    "sipUri": "sip:a@example.com",\n    "password": ${SECRET}\n  }\n}`, 5, 17],
+    ['a missing comma after the password', `{"version": 1, "account": {"password": "${SECRET}" "sipUri": "sip:a@b"}}`, 1, 58],
+    ['a file cut short in the password', `{"version": 1, "account": {"password": "${SECRET}`, 1, 56],
+  ])('with %s is reported by line and column, quoting nothing of the file', (_name, content, line, column) => {
+    const p = loadProvisioning(file(content));
+    expect(p.ok).toBe(false);
+    expect(p.notices[0]?.code).toBe('provisioningInvalid');
+    expect(p.notices[0]?.message).toContain(`not valid JSON`);
+    expect(p.notices[0]?.message).toContain(`line ${line}, column ${column}`);
+    // Not in the notice, its errors, or anything else the host keeps of the file.
+    expect(JSON.stringify(p)).not.toContain(SECRET);
+    expect(JSON.stringify(p)).not.toContain(SECRET.slice(0, 5));
+  });
+
+  it('finds an error exactly when JSON.parse does', () => {
+    const valid = (t: string): boolean => {
+      try {
+        JSON.parse(t);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const near = fc
+      .tuple(fc.json(), fc.nat(), fc.constantFrom('', '{', '}', '[', ']', ',', ':', '"', '\\', '\\u12', '-', '.', 'e', 'x', '\u0001', ' '))
+      .map(([t, at, insert]) => t.slice(0, at % (t.length + 1)) + insert + t.slice(at % (t.length + 1)));
+    fc.assert(fc.property(fc.oneof(fc.json(), near, fc.string()), (t) => (jsonErrorOffset(t) === -1) === valid(t)), { numRuns: 3000 });
+  });
+});
+
+describe('provisioning: the emergency section kept in the settings', () => {
+  it('re-checks to itself, and refuses what a valid file could not hold', () => {
+    const emergency = {
+      homeCountry: 'FR',
+      address: { country: 'FR', HNO: '10', RD: 'Rue de la Paix', PC: '75002', A3: 'Paris' },
+      addressLocked: true,
+      securityDesk: 'sip:security@example.com',
+      networkSites: [{ name: 'HQ', subnets: ['10.9.0.0/16'], publicIps: [], address: { country: 'FR', HNO: '1', RD: 'Place de la Bourse', PC: '69002', A3: 'Lyon' } }],
+    };
+    const loaded = loadProvisioning(file({ version: 1, emergency })).emergency;
+    expect(loaded).not.toBeNull();
+    expect(checkProvisionedEmergency(JSON.parse(JSON.stringify(loaded)))).toEqual(JSON.parse(JSON.stringify(loaded)));
+    expect(checkProvisionedEmergency(null)).toBeNull();
+    expect(checkProvisionedEmergency({ ...emergency, securityDesk: 'mailto:x' })).toBeNull();
   });
 });

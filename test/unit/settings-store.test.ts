@@ -83,6 +83,44 @@ describe('settings migrations and salvage', () => {
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).__internal__.migrations.version).toBe(SETTINGS_VERSION);
   });
 
+  const provisionedEmergency = {
+    numbers: [],
+    addressLocked: true,
+    address,
+    networkSites: [{ name: 'HQ', subnets: ['10.9.0.0/16'], publicIps: [], address }],
+    securityDesk: 'sip:security@example.com',
+  };
+
+  it('migrates a 1.2.0 file: keeps what it had, adds no provisioned emergency section', () => {
+    const dir = tmp();
+    const knownNetworks = [{ fingerprint: 'f', address, at: '2024-01-01T00:00:00.000Z' }];
+    writeFileSync(
+      join(dir, 'settings.json'),
+      JSON.stringify({ account, accountSource: 'provisioned', knownNetworks, emergencyAddress: address, __internal__: { migrations: { version: '1.2.0' } } }),
+    );
+    const { settings, notices } = openConfSettings(dir);
+    expect(notices).toEqual([]);
+    expect(settings.get('account')).toEqual(account);
+    expect(settings.get('knownNetworks')).toEqual(knownNetworks);
+    expect(settings.get('provisionedEmergency')).toBeNull();
+    const file = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'));
+    expect(file.provisionedEmergency).toBeNull();
+    expect(file.__internal__.migrations.version).toBe(SETTINGS_VERSION);
+    settings.set('provisionedEmergency', provisionedEmergency);
+    expect(openConfSettings(dir).settings.get('provisionedEmergency')).toEqual(provisionedEmergency);
+  });
+
+  it("a damaged file keeps the administrator's last valid emergency section, if it still checks out", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ provisionedEmergency, preferences: { language: 'klingon' } }));
+    const { settings, notices } = openConfSettings(dir);
+    expect(notices[0]?.message).toMatch(/recovered: .*provisionedEmergency/);
+    expect(settings.get('provisionedEmergency')).toEqual(provisionedEmergency);
+    const bad = tmp();
+    writeFileSync(join(bad, 'settings.json'), JSON.stringify({ provisionedEmergency: { ...provisionedEmergency, securityDesk: 'nope' }, preferences: 1 }));
+    expect(openConfSettings(bad).settings.get('provisionedEmergency')).toBeNull();
+  });
+
   it('a damaged file loses only the damaged part: the account and the emergency address are carried over', () => {
     const dir = tmp();
     writeFileSync(
