@@ -7,8 +7,7 @@ import type { AccountInput, HostState, NetworkReport, NetworkStatus, Preferences
 import type { FieldError } from '../../src/result';
 import { parseDialString } from '../../src/dial';
 import type { Classification } from '../../src/emergency/classify';
-import { classifyInput, locationFor } from './emergency';
-import { formatAddressLines } from '../../src/emergency/format-address';
+import { classifyInput, EmergencyFlow } from '../../src/emergency/emergency-flow';
 import { validateCivicAddress } from '../../src/emergency/address-validation';
 import i18next from './i18n';
 import { Phone, type AudioStats, type PhoneSnapshot } from '../../src/sip/phone';
@@ -32,6 +31,8 @@ export interface AppState {
   /** What the typed digits are, recomputed on every key press. */
   classification: Classification;
   dialError: string | null;
+  /** Why the test call was not placed (a real emergency number set as the test line). */
+  testCallRefused: string | null;
   /** The emergency call whose hang-up awaits confirmation. */
   confirmHangup: string | null;
   view: View;
@@ -68,56 +69,8 @@ export interface AppState {
 }
 
 let phone: Phone | null = null;
-/** Phone call id → emergency call record id. */
-const recordIds = new Map<string, string>();
-
-/**
- * Kari's law: tells the security desk that an emergency call started, who made it and from where.
- * Sent after the call, never awaited by it; the outcome goes to the call record only.
- */
-function notifySecurityDesk(host: HostState, number: string, recordId: string): void {
-  const desk = host.emergency.securityDesk;
-  if (!desk || !phone || !host.account) return;
-  const address = host.emergency.address ? formatAddressLines(host.emergency.address.address, 'en').join(', ') : 'no address registered';
-  const text = [
-    `Emergency call started: ${number}`,
-    `Caller: ${host.account.displayName || host.account.authUser} <${host.account.sipUri}> (callback number)`,
-    `Time: ${new Date().toISOString()}`,
-    `Address sent: ${address}`,
-  ].join('\n');
-  void phone.sendMessage(desk, text).then((r) =>
-    getHost().recordEmergencyCall({ type: 'update', id: recordId, securityDesk: `${desk}: ${r.ok ? 'notified' : `failed (${r.detail})`}` }),
-  );
-}
-
-/** Writes `update` lines to the emergency call record as an emergency call is answered and ends. */
-function recordProgress(before: PhoneSnapshot, after: PhoneSnapshot): void {
-  for (const call of after.calls) {
-    const id = recordIds.get(call.id);
-    if (!id || !call.emergency) continue;
-    const prev = before.calls.find((c) => c.id === call.id);
-    if (prev?.state === call.state && prev.emergency?.attempts.length === call.emergency.attempts.length) continue;
-    const gateways = call.emergency.attempts.map((a) => ({ gateway: a.gateway, result: a.result }));
-    if (call.state === 'established' && prev?.state !== 'established') {
-      void getHost().recordEmergencyCall({ type: 'update', id, result: 'answered', answeredAt: new Date(call.answeredAt ?? Date.now()).toISOString(), gateways });
-    } else if (call.state === 'ended' && prev?.state !== 'ended') {
-      const answered = Boolean(call.answeredAt);
-      void getHost().recordEmergencyCall({
-        type: 'update',
-        id,
-        result: answered ? 'ended' : 'failed',
-        failure: answered ? null : (call.endReason ?? null),
-        endedAt: new Date(call.endedAt ?? Date.now()).toISOString(),
-        durationSeconds: answered && call.endedAt && call.answeredAt ? Math.round((call.endedAt - call.answeredAt) / 1000) : null,
-        gateways,
-        pidfLo: call.emergency.locationSent ? undefined : null,
-      });
-      recordIds.delete(call.id);
-    } else if (prev?.emergency?.attempts.length !== call.emergency.attempts.length) {
-      void getHost().recordEmergencyCall({ type: 'update', id, gateways });
-    }
-  }
-}
+/** The emergency call flow (location, record, security desk) around the current phone. */
+let emergencyFlow: EmergencyFlow | null = null;
 
 /** New dial input: classify it, and open the microphone early when it is an emergency number. */
 function typed(dialInput: string): Pick<AppState, 'dialInput' | 'classification' | 'dialError'> {
@@ -138,6 +91,7 @@ export const useApp = create<AppState>((set, get) => ({
   dialInput: '',
   classification: { emergency: false },
   dialError: null,
+  testCallRefused: null,
   confirmHangup: null,
   view: 'dialer',
   accountErrors: [],
@@ -172,31 +126,11 @@ export const useApp = create<AppState>((set, get) => ({
     const { dialInput, classification, host } = get();
     if (classification.emergency && host) {
       // Never refused: no registration or address check stands in the way.
-      if (!phone) {
+      if (!emergencyFlow) {
         set({ dialError: 'noAccountEmergency' });
         return;
       }
-      const pidfLo = locationFor(host, i18next.language);
-      const recordId = crypto.randomUUID();
-      const { network } = get();
-      const country = networkCountry(network);
-      // The record's start line is written before the INVITE goes out (the phone waits for it briefly).
-      const recorded = getHost().recordEmergencyCall({
-        type: 'start',
-        id: recordId,
-        startedAt: new Date().toISOString(),
-        number: classification.dialString,
-        service: classification.entry.service.en,
-        urn: classification.urn ?? null,
-        pidfLo,
-        locationSource: pidfLo ? (host.emergency.address?.source ?? null) : null,
-        networkCountry: country,
-        roamingWarning: country !== null && country !== host.emergency.homeCountry,
-        result: 'trying',
-      });
-      const callId = phone.callEmergency({ dialString: classification.dialString, urn: classification.urn, pidfLo, recorded });
-      recordIds.set(callId, recordId);
-      notifySecurityDesk(host, classification.dialString, recordId);
+      emergencyFlow.place(host, classification, networkCountry(get().network), i18next.language);
       set({ dialError: null });
       return;
     }
@@ -223,11 +157,10 @@ export const useApp = create<AppState>((set, get) => ({
     void phone?.hangup(id);
   },
   testEmergencyCall: () => {
-    const { host } = get();
-    const testNumber = host?.emergency.testNumber;
-    if (!phone || !host || !testNumber) return;
-    phone.callEmergency({ dialString: testNumber, urn: 'urn:service:test.sos', pidfLo: locationFor(host, i18next.language), test: true });
-    set({ view: 'dialer' });
+    const { host, network } = get();
+    if (!emergencyFlow || !host) return;
+    const placed = emergencyFlow.placeTest(host, networkCountry(network), i18next.language);
+    set(placed.ok ? { view: 'dialer', testCallRefused: null } : { testCallRefused: placed.detail ?? placed.reason });
   },
   requestHangup: (id) => {
     const call = get().phone.calls.find((c) => c.id === id);
@@ -266,6 +199,7 @@ export const useApp = create<AppState>((set, get) => ({
 async function restartPhone(state: HostState): Promise<void> {
   if (phone) await phone.stop();
   phone = null;
+  emergencyFlow = null;
   if (!state.account) return;
   const password = (await getHost().getPassword()) ?? '';
   phone = new Phone({
@@ -280,10 +214,11 @@ async function restartPhone(state: HostState): Promise<void> {
     onChange: (snapshot) => {
       const previous = useApp.getState().phone;
       for (const c of previous.calls) if (!snapshot.calls.some((n) => n.id === c.id)) stopRemote(c.id);
-      recordProgress(previous, snapshot);
+      emergencyFlow?.follow(previous.calls, snapshot.calls);
       useApp.setState({ phone: snapshot });
     },
   });
+  emergencyFlow = new EmergencyFlow({ dialer: phone, recorder: getHost() });
   await phone.start();
 }
 

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { useApp } from '../store';
 import { CallPanel, IncomingCall } from './CallPanel';
 import { Dialer } from './Dialer';
+import { PanelBoundary } from './PanelBoundary';
 import { RegistrationStatus } from './RegistrationStatus';
 import { SettingsView } from './SettingsView';
 
@@ -55,15 +56,23 @@ export function App(): React.JSX.Element {
           </button>
         </nav>
       </header>
-      <Notices />
+      <PanelBoundary name="notices">
+        <Notices />
+      </PanelBoundary>
       <main>
         {ringing.map((c) => (
-          <IncomingCall key={c.id} call={c} />
+          <PanelBoundary key={c.id} name="incoming call">
+            <IncomingCall call={c} />
+          </PanelBoundary>
         ))}
         {active.map((c) => (
-          <CallPanel key={c.id} call={c} />
+          <PanelBoundary key={c.id} name="call">
+            <CallPanel call={c} />
+          </PanelBoundary>
         ))}
-        {view === 'dialer' ? <Dialer /> : <SettingsView />}
+        <PanelBoundary key={view} name={view === 'dialer' ? 'dialer' : 'settings'}>
+          {view === 'dialer' ? <Dialer /> : <SettingsView />}
+        </PanelBoundary>
       </main>
     </div>
   );

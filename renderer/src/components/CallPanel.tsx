@@ -64,6 +64,7 @@ export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
           data-testid="audio-stats"
           data-packets-sent={stats?.packetsSent ?? 0}
           data-packets-received={stats?.packetsReceived ?? 0}
+          data-audio-level={stats?.audioLevel ?? 0}
         >
           {flowing ? t('call.audioFlowing') : t('call.audioWaiting')} ·{' '}
           {t('call.audio', { sent: stats?.packetsSent ?? 0, received: stats?.packetsReceived ?? 0 })}

@@ -8,6 +8,7 @@ export function EmergencyTest(): React.JSX.Element | null {
   const e = useApp((s) => s.host?.emergency);
   const registered = useApp((s) => s.phone.registration.status === 'registered');
   const testCall = useApp((s) => s.testEmergencyCall);
+  const refused = useApp((s) => s.testCallRefused);
   if (!e) return null;
   const address = e.address?.address;
   return (
@@ -36,6 +37,11 @@ export function EmergencyTest(): React.JSX.Element | null {
           <button type="button" disabled={!registered} onClick={testCall}>
             {t('test.call', { number: e.testNumber })}
           </button>
+          {refused && (
+            <p role="alert" className="error" data-testid="test-call-refused">
+              {t('test.refused', { detail: refused })}
+            </p>
+          )}
         </>
       ) : (
         <p>{t('test.none')}</p>

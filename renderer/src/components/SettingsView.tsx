@@ -5,6 +5,7 @@ import type { FieldError } from '../../../src/result';
 import { useApp } from '../store';
 import { AddressSettings } from './AddressSettings';
 import { CallRecordView } from './CallRecord';
+import { PanelBoundary } from './PanelBoundary';
 import { EmergencyTest } from './EmergencyTest';
 import { describeReason } from '../../../src/network/decide';
 
@@ -90,7 +91,11 @@ function AccountForm(): React.JSX.Element {
           id="acc-password"
           label={t('settings.password')}
           error={errorFor(accountErrors, 'password')}
-          hint={host?.hasPassword ? t('settings.passwordKeep') : undefined}
+          hint={
+            [host?.passwordSessionOnly ? t('settings.passwordSessionOnly') : '', host?.hasPassword ? t('settings.passwordKeep') : '']
+              .filter(Boolean)
+              .join(' ') || undefined
+          }
         >
           {(a) => <input {...a} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
         </Field>
@@ -172,6 +177,13 @@ function About(): React.JSX.Element {
         </a>{' '}
         (CC BY 4.0).
       </p>
+      <p data-testid="eccdata-credit">
+        {t('about.eccdata')}{' '}
+        <a href="https://android.googlesource.com/platform/packages/services/Telephony/+/refs/heads/main/ecc/input/eccdata.txt" target="_blank" rel="noreferrer">
+          {t('about.eccdataSource')}
+        </a>{' '}
+        (Apache License 2.0).
+      </p>
       <p>{t('about.privacy')}</p>
       {network && (
         <p className="hint" data-testid="network-reasons">
@@ -187,12 +199,24 @@ export function SettingsView(): React.JSX.Element {
   return (
     <section className="settings" aria-labelledby="settings-title">
       <h2 id="settings-title">{t('settings.title')}</h2>
-      <AddressSettings />
-      <EmergencyTest />
-      <AccountForm />
-      <Preferences />
-      <CallRecordView />
-      <About />
+      <PanelBoundary name="emergency address">
+        <AddressSettings />
+      </PanelBoundary>
+      <PanelBoundary name="emergency test">
+        <EmergencyTest />
+      </PanelBoundary>
+      <PanelBoundary name="account">
+        <AccountForm />
+      </PanelBoundary>
+      <PanelBoundary name="preferences">
+        <Preferences />
+      </PanelBoundary>
+      <PanelBoundary name="call record">
+        <CallRecordView />
+      </PanelBoundary>
+      <PanelBoundary name="about">
+        <About />
+      </PanelBoundary>
     </section>
   );
 }
