@@ -1,4 +1,5 @@
 /** Strict, namespace-aware reading of a PIDF-LO, for tests. */
+import { expectSchemaValid } from './xml-schema';
 import { DOMParser } from '@xmldom/xmldom';
 
 const NS = {
@@ -28,4 +29,10 @@ export function parsePidf(xml: string): { entity: string; civic: Record<string, 
     method: device?.getElementsByTagNameNS(NS.gp, 'method')[0]?.textContent ?? '',
     timestamp: device?.getElementsByTagNameNS(NS.dm, 'timestamp')[0]?.textContent ?? '',
   };
+}
+
+/** For a PIDF-LO taken off the wire: valid against the RFC schemas first, then parsed. */
+export function parseSentPidf(xml: string): ReturnType<typeof parsePidf> {
+  expectSchemaValid(xml, 'PIDF-LO as received');
+  return parsePidf(xml);
 }

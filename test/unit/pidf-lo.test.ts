@@ -40,7 +40,9 @@ describe('PIDF-LO', () => {
 
   it('escapes the entity and a bad device id', () => {
     const p = parsePidf(buildPidfLo({ ...base, entity: 'sip:"a"<b>@x', deviceId: '1<2>&3', address: { country: 'FR' } }));
-    expect(p.entity).toBe('sip:"a"<b>@x');
+    // The entity is an xs:anyURI: characters a URI cannot hold are percent-encoded, not dropped.
+    expect(p.entity).toBe('sip:%22a%22%3Cb%3E@x');
+    expect(decodeURIComponent(p.entity)).toBe('sip:"a"<b>@x');
   });
 
   it('escapeXml covers the five XML specials', () => {
