@@ -185,7 +185,11 @@ export interface HostApi {
    * The answer is remembered, so coming back here picks that address with no prompt.
    */
   rememberNetwork(address: Record<string, unknown> | null): Promise<SaveResult>;
-  /** Appends to the emergency call record (flushed to disk before it returns). */
+  /**
+   * Appends to the emergency call record: in the file (the OS's cache, which survives the app
+   * crashing) before it returns; the flush to the disk itself follows without holding the call.
+   * The first INVITE waits for a `start` line at most 150 ms (a slow disk never holds the call).
+   */
   recordEmergencyCall(event: EmergencyCallEvent): Promise<void>;
   /** The emergency call record, newest first. */
   listEmergencyCalls(): Promise<EmergencyCallEntry[]>;

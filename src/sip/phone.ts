@@ -148,7 +148,14 @@ export class Phone {
   }
 
   get snapshot(): PhoneSnapshot {
-    return { registration: this.registration.state, calls: [...this.calls.values()].map((c) => ({ ...c.snapshot })) };
+    // Copies all the way down: a store compares the snapshot before and after a change.
+    return {
+      registration: this.registration.state,
+      calls: [...this.calls.values()].map(({ snapshot: s }) => ({
+        ...s,
+        emergency: s.emergency && { ...s.emergency, attempts: s.emergency.attempts.map((a) => ({ ...a })) },
+      })),
+    };
   }
 
   private emit(): void {

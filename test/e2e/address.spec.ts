@@ -1,7 +1,7 @@
 import { launchWebHost, expect, expectRegistered, test, accountFor } from './fixtures';
 import { PSAP_USER } from '../gateway/harness';
 import { readSipDump } from '../gateway/sipdump';
-import { parsePidf } from '../helpers/pidf';
+import { parseSentPidf as parsePidf } from '../helpers/pidf';
 
 /** Typed in the form's order: Company, Number, Number suffix, Street, Street type, Building, Floor, Suite, Room, Postal code, City. */
 const TYPED: Array<[string, string]> = [

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { readSipDump } from '../gateway/sipdump';
 import { SECURITY_DESK_USER } from '../gateway/harness';
 import { accountFor, expect, expectRegistered, launchWebHost, test } from './fixtures';
@@ -50,6 +52,31 @@ test.describe('the emergency call record', () => {
     } finally {
       await again.stop();
     }
+  });
+});
+
+test.describe('the start line', () => {
+  test.use({ hostOptions: { provisioning: (gw) => ({ version: 1, account: accountFor(gw), emergency: { address: OFFICE } }) } });
+
+  test('is in the file before the INVITE reaches the edge, even when the host dies right after the INVITE', async ({ app, gateway, webHost }) => {
+    await expectRegistered(app);
+    const since = Date.now();
+    await app.getByLabel('Number or SIP address').fill('17');
+    await app.getByTestId('emergency-call-button').click();
+    // Kill the host the moment the edge has the INVITE: nothing written later can count.
+    let invite: ReturnType<typeof readSipDump>[number] | undefined;
+    const deadline = Date.now() + 10_000;
+    while (!invite && Date.now() < deadline) {
+      invite = readSipDump(gateway.sipDumpDir).find((m) => m.time * 1000 >= since - 5 && m.direction === 'in' && m.method === 'INVITE');
+      if (!invite) await new Promise((r) => setTimeout(r, 2));
+    }
+    webHost.process.kill('SIGKILL');
+    expect(invite, 'the edge got the INVITE').toBeDefined();
+    const lines = readFileSync(join(webHost.dataDir, 'emergency-calls.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; number?: string; recordedAt: string; pidfLo?: string });
+    const start = lines.find((l) => l.type === 'start' && l.number === '17');
+    expect(start, 'the start line').toBeDefined();
+    expect(Date.parse(start?.recordedAt ?? '')).toBeLessThanOrEqual((invite?.time ?? 0) * 1000);
+    expect(start?.pidfLo).toBe(invite?.multipart()[1]?.body);
   });
 });
 

@@ -1,8 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { BAD_LOCATION_NUMBER, PSAP_USER } from '../gateway/harness';
 import { readSipDump, type DumpedMessage } from '../gateway/sipdump';
-import { parsePidf } from '../helpers/pidf';
-import { accountFor, expect, expectAudioBothWays, expectRegistered, test } from './fixtures';
+import { parseSentPidf as parsePidf } from '../helpers/pidf';
+import { accountFor, expect, expectAudioBothWays, expectHearing, expectRegistered, test, wavRms } from './fixtures';
 
 const OFFICE = {
   country: 'FR',
@@ -32,6 +32,7 @@ test.describe('an emergency call with a registered address', () => {
 
     const since = Date.now();
     const mark = gateway.farEnd.mark();
+    const recording = gateway.recordingMark();
     await app.getByTestId('emergency-call-button').click();
     const established = await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
     expect(established.accountaor).toContain(`sip:${PSAP_USER}@`);
@@ -40,6 +41,8 @@ test.describe('an emergency call with a registered address', () => {
     await expect(call.getByTestId('emergency-address')).toContainText('Rue de la Paix');
     await expect(call.getByRole('button', { name: 'Hold' })).toHaveCount(0);
     await expectAudioBothWays(app);
+    // The caller hears the answering point.
+    await expectHearing(app);
 
     // Hanging up asks first.
     await call.getByRole('button', { name: 'Hang up' }).click();
@@ -49,6 +52,8 @@ test.describe('an emergency call with a registered address', () => {
     await call.getByRole('button', { name: 'Hang up' }).click();
     await app.getByRole('button', { name: 'Yes, hang up' }).click();
     await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, mark);
+    // The answering point heard the caller: this call's own recording, not another's.
+    expect(wavRms(gateway.recordingSince(recording))).toBeGreaterThan(0.01);
 
     // What the emergency edge recorded.
     const { invite, dialog } = edgeInvite(gateway.sipDumpDir, since);
@@ -64,6 +69,12 @@ test.describe('an emergency call with a registered address', () => {
     // ED-73: no comfort noise offered (it would switch on silence suppression); G.711 is offered.
     expect(parts[0]?.body).not.toMatch(/CN\/8000/);
     expect(parts[0]?.body).toMatch(/PCMU\/8000/);
+    // Every SDP line stands on its own, ending in CRLF (RFC 4566): nothing glued onto the last one.
+    const sdpLines = (parts[0]?.body ?? '').split('\r\n');
+    expect(sdpLines.pop(), 'the SDP ends with CRLF').toBe('');
+    for (const line of sdpLines) expect(line).toMatch(/^[a-z]=[^\r\n]*$/);
+    for (const line of sdpLines) expect(line.slice(2)).not.toMatch(/a=[a-z-]+:/);
+    expect(sdpLines).toContain('a=mid:0');
     const pidfPart = parts[1];
     expect(pidfPart?.header('Content-ID')).toBe(`<${cid}>`);
     const pidf = parsePidf(pidfPart?.body ?? '');

@@ -136,6 +136,12 @@ export async function expectAudioBothWays(page: Page, minPackets = 25): Promise<
     .toBeGreaterThan(minPackets);
 }
 
+/** The page hears the far end: the received audio level (inbound-rtp audioLevel) is above silence. */
+export async function expectHearing(page: Page): Promise<void> {
+  const stats = page.getByTestId('audio-stats').first();
+  await expect.poll(async () => Number(await stats.getAttribute('data-audio-level')), { timeout: 15_000 }).toBeGreaterThan(0.01);
+}
+
 /** RMS amplitude of a WAV file, measured by sox (0 = silence). */
 export function wavRms(file: string): number {
   // `sox … stat` reports on stderr.

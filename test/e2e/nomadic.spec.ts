@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSipDump } from '../gateway/sipdump';
-import { parsePidf } from '../helpers/pidf';
+import { parseSentPidf as parsePidf } from '../helpers/pidf';
 import { accountFor, expect, expectRegistered, test } from './fixtures';
 
 /** The host reads its interfaces from this file (--test-interfaces): rewriting it "moves" the laptop. */

@@ -1,5 +1,5 @@
 import { readSipDump } from '../gateway/sipdump';
-import { parsePidf } from '../helpers/pidf';
+import { parseSentPidf as parsePidf } from '../helpers/pidf';
 import { FAR_END_EXTENSION, TEST_LINE } from '../gateway/harness';
 import { accountFor, expect, expectRegistered, test } from './fixtures';
 

@@ -41,6 +41,8 @@ export const TEST_LINE = '933';
 export const BAD_LOCATION_NUMBER = '196';
 /** What the test gateway routes to the emergency edge: the French list, 112, 911, 999 and friends. */
 export const EMERGENCY_ROUTE_RE = '^(112|15|17|18|114|115|116000|116117|119|191|196|197|911|999|000|110)$';
+/** How long the slow gateway holds an emergency INVITE: past the app's no-response bound (2.5 s). */
+export const SLOW_GATEWAY_HOLD_MS = 3500;
 export const DEFAULT_USERS: TestUser[] = [
   { user: 'alice', password: 'alice-secret' },
   { user: 'bob', password: 'bob-secret' },
@@ -234,10 +236,20 @@ function dtmfDigit(code: number | string): string {
   return Number.isInteger(n) ? ('0123456789*#ABCD'[n] ?? '?') : String(code);
 }
 
+export interface RecordingMark {
+  existing: ReadonlySet<string>;
+}
+
 export interface Gateway {
   wsUrl: string;
   /** Same registrar, but answers emergency INVITEs with 503: for failover tests. */
   wsUrlFailing: string;
+  /** Same registrar; answers emergency INVITEs with 404 Not Found. */
+  wsUrlRejecting: string;
+  /** Same registrar; answers emergency INVITEs with 100 Trying, then nothing ever. */
+  wsUrlTryingOnly: string;
+  /** Same registrar; holds emergency INVITEs silently for SLOW_GATEWAY_HOLD_MS, then routes them. */
+  wsUrlSlow: string;
   /** Where the emergency edge's sipdump writes every message it saw. */
   sipDumpDir: string;
   /** The same for the test line's edge (calls to TEST_LINE). */
@@ -256,8 +268,13 @@ export interface Gateway {
   stopSignalling(): Promise<void>;
   /** Starts it again on the same ports. */
   startSignalling(): Promise<void>;
-  /** Newest WAV the far end recorded of what it heard (decoded side). */
-  latestRecording(): string | null;
+  /** Call before a call: `recordingSince` then finds only the files that call made. */
+  recordingMark(): RecordingMark;
+  /**
+   * The WAV the far end recorded of what it heard (decoded side) in the one call made since `mark`.
+   * Throws if there is none, or more than one: never another call's recording.
+   */
+  recordingSince(mark: RecordingMark): string;
   stop(): Promise<void>;
 }
 
@@ -301,6 +318,9 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
   const sipPort = opts.sipPort ?? (await freeUdpPort());
   const wsPort = opts.wsPort ?? (await freePort());
   const wsFailingPort = await freePort();
+  const wsRejectingPort = await freePort();
+  const wsTryingPort = await freePort();
+  const wsSlowPort = await freePort();
   const edgePort = await freeUdpPort();
   const testEdgePort = await freeUdpPort();
   const ngPort = await freeUdpPort();
@@ -371,6 +391,10 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
       // Emergency numbers go to the emergency edge; the failing listener answers 503 instead.
       `if ($rU =~ "${EMERGENCY_ROUTE_RE}") {`,
       `\tif ($Rp == ${wsFailingPort}) { sl_send_reply("503", "Service Unavailable"); exit; }`,
+      `\tif ($Rp == ${wsRejectingPort}) { sl_send_reply("404", "Not Found"); exit; }`,
+      `\tif ($Rp == ${wsTryingPort}) { sl_send_reply("100", "Trying"); exit; }`,
+      // Nothing at all goes back meanwhile: no 100 either (tm sends it only from t_relay on).
+      `\tif ($Rp == ${wsSlowPort} && is_method("INVITE")) { usleep("${SLOW_GATEWAY_HOLD_MS * 1000}"); }`,
       // 196 plays a route that cannot use the location it was sent (RFC 6442 424).
       `\tif ($rU == "${BAD_LOCATION_NUMBER}" && is_present_hf("Geolocation")) { sl_send_reply("424", "Bad Location Information"); exit; }`,
       `\t$ru = "sip:" + $rU + "@127.0.0.1:${edgePort}"; route(RELAY); exit;`,
@@ -395,6 +419,9 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
       SIP_PORT: sipPort,
       WS_PORT: wsPort,
       WS_FAILING_PORT: wsFailingPort,
+      WS_REJECTING_PORT: wsRejectingPort,
+      WS_TRYING_PORT: wsTryingPort,
+      WS_SLOW_PORT: wsSlowPort,
       RTPENGINE_NG_PORT: ngPort,
       RUN_DIR: runDir,
       DOMAIN,
@@ -439,15 +466,19 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
     startChild('baresip', 'baresip', ['-f', baresipDir]);
     farEnd = await FarEndControl.connect(ctrlPort);
 
-    const latestRecording = (): string | null => {
-      if (!existsSync(recordingsDir)) return null;
-      const files = readdirSync(recordingsDir).filter((f) => f.endsWith('-dec.wav')).sort();
-      const last = files[files.length - 1];
-      return last ? join(recordingsDir, last) : null;
+    const decodedRecordings = (): string[] => (existsSync(recordingsDir) ? readdirSync(recordingsDir).filter((f) => f.endsWith('-dec.wav')) : []);
+    const recordingSince = (mark: RecordingMark): string => {
+      // baresip names files by the second the call started: a name not seen at the mark is this call's.
+      const made = decodedRecordings().filter((f) => !mark.existing.has(f));
+      if (made.length !== 1) throw new Error(`far end: expected one recording since the mark, found ${made.length}: ${made.join(', ')}`);
+      return join(recordingsDir, made[0] as string);
     };
     return {
       wsUrl: `ws://127.0.0.1:${wsPort}`,
       wsUrlFailing: `ws://127.0.0.1:${wsFailingPort}`,
+      wsUrlRejecting: `ws://127.0.0.1:${wsRejectingPort}`,
+      wsUrlTryingOnly: `ws://127.0.0.1:${wsTryingPort}`,
+      wsUrlSlow: `ws://127.0.0.1:${wsSlowPort}`,
       sipDumpDir: dumpDir,
       testLineDumpDir: testDumpDir,
       sipPort,
@@ -457,7 +488,8 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
       farEndUri,
       recordingsDir,
       runDir,
-      latestRecording,
+      recordingMark: () => ({ existing: new Set(decodedRecordings()) }),
+      recordingSince,
       dtmfDigits: () => dtmfEvents.map((e) => e.digit).join(''),
       stopSignalling: async () => {
         const child = gatewayProcess;
