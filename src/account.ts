@@ -1,4 +1,5 @@
 import { type Checked, type FieldError, fieldError } from './result';
+import { Grammar } from 'sip.js/lib/grammar';
 
 export interface IceServer {
   urls: string[];
@@ -49,13 +50,23 @@ export function checkGatewayUrl(raw: unknown, field: string): FieldError | null 
   return fieldError(field, 'gatewayScheme', 'the gateway URL must start with wss://');
 }
 
-const SIP_URI = /^sips?:([^@\s:;]+)@([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/;
-
+/**
+ * An address of record, checked with sip.js's own grammar (a regex let `sip:a>,<x@example.com`
+ * through, which then broke P-Preferred-Identity). No URI parameters or headers.
+ */
 export function parseSipUri(raw: string): { user: string; host: string } | null {
-  const m = SIP_URI.exec(raw.trim());
-  if (!m) return null;
-  return { user: m[1] as string, host: m[2] as string };
+  const trimmed = raw.trim();
+  if (!/^sips?:[^;?\s]+$/i.test(trimmed)) return null;
+  const uri = Grammar.URIParse(trimmed);
+  if (!uri || !uri.user || !uri.host) return null;
+  return { user: uri.user, host: uri.host };
 }
+
+/**
+ * sip.js writes the digest user name between quotes without escaping, and escaping it would change
+ * the digest: refuse what cannot stand there.
+ */
+const AUTH_USER_FORBIDDEN = /["\\\u0000-\u001f\u007f]/;
 
 function text(v: unknown, field: string, errors: FieldError[], required: boolean): string {
   if (v === undefined || v === null || v === '') {
@@ -123,6 +134,7 @@ export function checkAccount(raw: unknown, requirePassword: boolean, prefix = ''
   const sipUri = text(raw.sipUri, p('sipUri'), errors, true);
   if (sipUri && !parseSipUri(sipUri)) errors.push(fieldError(p('sipUri'), 'sipUriInvalid', 'must look like sip:user@domain'));
   const authUser = text(raw.authUser, p('authUser'), errors, false) || parseSipUri(sipUri)?.user || '';
+  if (AUTH_USER_FORBIDDEN.test(authUser)) errors.push(fieldError(p('authUser'), 'authUserChars', 'must not contain quotes, backslashes or control characters'));
   const displayName = text(raw.displayName, p('displayName'), errors, false);
   const password = typeof raw.password === 'string' ? raw.password : '';
   if (requirePassword && password === '') errors.push(fieldError(p('password'), 'required', 'this field is required'));

@@ -18,7 +18,7 @@ import { EmergencyInviter } from './emergency-attempt';
 import { EmergencyCall, type EmergencyCallRequest } from './emergency-call';
 import { emergencyHeaders, multipartOffer, type MultipartBody } from './emergency-invite';
 import { Registration, type RegistrationState } from './registration';
-import { sipDisplayName } from './quoting';
+import { identityOptions, USER_AGENT_STRING } from './identity';
 import { stripComfortNoise } from './sdp';
 
 export type { CallSnapshot, CallState, EmergencyAttempt, EmergencyInfo } from './call';
@@ -187,13 +187,9 @@ export class Phone {
   private userAgentOptions(gateway: string): UserAgentOptions {
     const { account } = this.opts;
     return {
-      uri: UserAgent.makeURI(account.sipUri),
+      ...identityOptions(account),
       transportOptions: { server: gateway, connectionTimeout: 5, keepAliveInterval: 25 },
-      authorizationUsername: account.authUser,
-      authorizationPassword: account.password,
-      // sip.js puts it between quotes as it is: quoted-pairs keep '"' and '\\' from ending it.
-      displayName: account.displayName ? sipDisplayName(account.displayName) : undefined,
-      userAgentString: this.opts.userAgentString ?? 'SecoursSoftphone/0.1',
+      userAgentString: this.opts.userAgentString ?? USER_AGENT_STRING,
       logBuiltinEnabled: false,
       logLevel: 'error',
       noAnswerTimeout: 120,
