@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSipDump } from '../gateway/sipdump';
 import { SECURITY_DESK_USER } from '../gateway/harness';
@@ -52,6 +52,25 @@ test.describe('the emergency call record', () => {
     } finally {
       await again.stop();
     }
+  });
+});
+
+test.describe('a damaged call record', () => {
+  test('shows what it can, and the dialer and a call keep working', async ({ app, gateway, webHost }) => {
+    await expectRegistered(app);
+    // A hand-edited or damaged line of the kind that blanked the whole app.
+    const file = join(webHost.dataDir, 'emergency-calls.jsonl');
+    appendFileSync(file, '{"type":"update","id":"x","gateways":"oops"}\nnull\n{"type":"start","id":"y","number":"112","gateways":[{"gateway":1}],"startedAt":"2026-01-01T00:00:00Z","result":"ended"}\n');
+    await app.getByRole('button', { name: 'Settings' }).click();
+    await expect(app.getByTestId('call-record-entry').first()).toBeVisible();
+    await expect(app.getByTestId('panel-failed')).toHaveCount(0);
+    await app.getByRole('button', { name: 'Dialer' }).click();
+    const mark = gateway.farEnd.mark();
+    await app.getByLabel('Number or SIP address').fill('1000');
+    await app.getByRole('button', { name: 'Call', exact: true }).click();
+    await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+    await app.getByRole('button', { name: 'Hang up' }).click();
+    await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, mark);
   });
 });
 

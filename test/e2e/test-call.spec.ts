@@ -31,3 +31,25 @@ test.describe('Test my emergency setup', () => {
     expect(readSipDump(gateway.sipDumpDir).filter((m) => m.time * 1000 >= since - 5 && m.method === 'INVITE')).toEqual([]);
   });
 });
+
+test.describe('a provisioned test line that is a real emergency number on this machine', () => {
+  // fr-FR machine, no homeCountry and no address: 17 was once checked against 'US' and passed.
+  test.use({
+    hostOptions: {
+      provisioning: (gw) => ({ version: 1, account: accountFor(gw), emergency: { testNumber: '17' } }),
+      env: { LANG: 'fr_FR.UTF-8' },
+    },
+  });
+
+  test('is never offered or dialled: no INVITE for 17 reaches any edge', async ({ app, gateway }) => {
+    await expectRegistered(app);
+    const since = Date.now();
+    await app.getByRole('button', { name: 'Paramètres' }).click();
+    const section = app.getByTestId('emergency-test');
+    await expect(section).toContainText("Aucune ligne de test n'est prévue pour votre pays");
+    await expect(section).not.toContainText('Ceci appelle le 17');
+    await expect(section.getByRole('button')).toHaveCount(0);
+    const invites = [...readSipDump(gateway.sipDumpDir), ...readSipDump(gateway.testLineDumpDir)].filter((m) => m.time * 1000 >= since - 5 && m.method === 'INVITE');
+    expect(invites).toEqual([]);
+  });
+});
