@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkHostCall, HOST_IPC_CHANNEL, HostCallError, type SaveResult } from '../src/host-api';
 import { contentSecurityPolicy } from './host/csp';
+import { electronLocale } from './host/locale';
 import { loadProvisioning, provisioningPath } from './host/provisioning';
 import { safeStorageSecrets } from './host/secrets';
 import { createHostServices, provisionedEmergencyOf } from './host/services';
@@ -85,7 +86,8 @@ function start(): void {
     settings,
     secrets,
     provisioning,
-    systemLocale: app.getLocale(),
+    // getLocale() is often the language alone ("fr"): the region decides the home country.
+    systemLocale: electronLocale(app.getLocale(), app.getLocaleCountryCode()),
     notices,
   });
   void network.start();

@@ -267,8 +267,9 @@ export class Phone {
     this.emit();
   }
 
+  /** A real emergency call in progress; a test call never counts (it gives way to a real one). */
   private activeEmergency(): ManagedCall | undefined {
-    return [...this.calls.values()].find((c) => c.snapshot.emergency && c.snapshot.state !== 'ended');
+    return [...this.calls.values()].find((c) => c.snapshot.emergency && !c.snapshot.emergency.test && c.snapshot.state !== 'ended');
   }
 
   /**
@@ -281,7 +282,8 @@ export class Phone {
     if (ongoing) return ongoing.snapshot.id;
     for (const other of this.calls.values()) {
       if (other.snapshot.state === 'ended') continue;
-      if (other.snapshot.state === 'established') void this.setHold(other.snapshot.id, true).catch(() => this.hangup(other.snapshot.id));
+      // A test call, even answered, is ended: its line is not needed any more.
+      if (other.snapshot.state === 'established' && !other.snapshot.emergency) void this.setHold(other.snapshot.id, true).catch(() => this.hangup(other.snapshot.id));
       else void this.hangup(other.snapshot.id).catch(() => undefined);
     }
     const call = this.track(null, 'outgoing', `sip:${req.dialString}@${this.domain}`, req.dialString);
@@ -551,9 +553,6 @@ export class Phone {
 /** Stands for the session of an emergency call between gateway attempts. */
 const NO_SESSION = { state: SessionState.Initial } as unknown as Session;
 
-function isEnded(call: ManagedCall): boolean {
-  return call.snapshot.state === 'ended';
-}
 
 /**
  * sip.js infers Content-Disposition `session` only for a bare application/sdp body, and would

@@ -4,6 +4,7 @@
  */
 
 /** Characters a quoted-string cannot carry even as a quoted-pair (CR, LF), or that no one types. */
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
 const CONTROL = /[\u0000-\u001f\u007f]/g;
 
 /** The display name's content between the quotes: `"` and `\` as quoted-pairs, controls as spaces. */

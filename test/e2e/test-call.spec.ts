@@ -32,6 +32,29 @@ test.describe('Test my emergency setup', () => {
   });
 });
 
+test.describe('a real emergency during a test call', () => {
+  test.use({ hostOptions: { provisioning: (gw) => ({ version: 1, account: accountFor(gw), emergency: { address: OFFICE } }) } });
+
+  test('ends the test call and reaches the emergency answering point', async ({ app, gateway }) => {
+    await expectRegistered(app);
+    await app.getByRole('button', { name: 'Settings' }).click();
+    const testMark = gateway.farEnd.mark();
+    await app.getByTestId('emergency-test').getByRole('button', { name: `Place a test call to ${TEST_LINE}` }).click();
+    await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, testMark);
+    const since = Date.now();
+    const mark = gateway.farEnd.mark();
+    await app.getByLabel('Number or SIP address').fill('911');
+    await app.getByTestId('emergency-call-button').click();
+    const established = await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+    expect(established.accountaor).toContain('sip:psap@');
+    const invite = readSipDump(gateway.sipDumpDir).find((m) => m.time * 1000 >= since - 5 && m.direction === 'in' && m.method === 'INVITE');
+    expect(invite?.requestUri).toMatch(/^sip:911@/);
+    await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, testMark);
+    await app.getByTestId('call').filter({ hasText: '911' }).getByRole('button', { name: 'Hang up' }).click();
+    await app.getByRole('button', { name: 'Yes, hang up' }).click();
+  });
+});
+
 test.describe('a provisioned test line that is a real emergency number on this machine', () => {
   // fr-FR machine, no homeCountry and no address: 17 was once checked against 'US' and passed.
   test.use({
