@@ -6,6 +6,7 @@
 import type { Account } from './account';
 import type { EmergencyNumberInput } from './emergency/catalogue';
 import type { RegisteredAddress } from './emergency/civic-address';
+import type { GatewayProfile } from './emergency/gateway-profile';
 import type { NetworkDecision } from './network/decide';
 
 /** Where the host thinks this machine is, and which local network it is on. */
@@ -36,12 +37,17 @@ export interface EmergencyCallEvent {
   roamingWarning?: boolean;
   /** Whether the security desk was told, and how it went (shown nowhere but this record). */
   securityDesk?: string | null;
-  gateways?: Array<{ gateway: string; result: string }>;
+  /** Gateways tried, in order; `superseded` says how one that another took over from was released. */
+  gateways?: Array<{ gateway: string; result: string; superseded?: string }>;
   result?: 'trying' | 'answered' | 'failed' | 'ended' | 'interrupted';
   failure?: string | null;
   answeredAt?: string | null;
   endedAt?: string | null;
   durationSeconds?: number | null;
+  /** The RFC 7852 blocks sent with the call, exactly as sent. */
+  additionalData?: Array<{ contentType: string; body: string }>;
+  /** Locations sent during the call (RFC 6881 ED-38), each with its outcome; the whole list each time. */
+  locationUpdates?: Array<{ at: string; pidfLo: string; result: string }>;
 }
 
 /** A call as the record tells it (its events merged). A call with no end line was interrupted. */
@@ -72,10 +78,12 @@ export const EMERGENCY_CALL_FIELDS: { readonly [K in Exclude<keyof EmergencyCall
   answeredAt: textOrNull,
   endedAt: textOrNull,
   durationSeconds: (v) => v === null || (typeof v === 'number' && Number.isFinite(v)),
+  additionalData: (v) => Array.isArray(v) && v.every((d) => isRecord(d) && text(d.contentType) && text(d.body)),
+  locationUpdates: (v) => Array.isArray(v) && v.every((u) => isRecord(u) && text(u.at) && text(u.pidfLo) && text(u.result)),
 };
 
-export function isGatewayAttempt(v: unknown): v is { gateway: string; result: string } {
-  return isRecord(v) && typeof v.gateway === 'string' && typeof v.result === 'string';
+export function isGatewayAttempt(v: unknown): v is { gateway: string; result: string; superseded?: string } {
+  return isRecord(v) && typeof v.gateway === 'string' && typeof v.result === 'string' && (v.superseded === undefined || typeof v.superseded === 'string');
 }
 
 export function isEmergencyCallField(key: string): key is keyof typeof EMERGENCY_CALL_FIELDS {
@@ -132,6 +140,10 @@ export interface EmergencySettings {
   testNumber: string | null;
   /** The security desk told of each emergency call (SIP MESSAGE), or null. */
   securityDesk: string | null;
+  /** What the emergency gateway expects of the INVITE. */
+  gatewayProfile: GatewayProfile;
+  /** The administrator allows RFC 7852 SubscriberInfo (name, languages) with the call. */
+  sendSubscriberInfo: boolean;
   /** Addresses the user used before (on other networks), to choose from. */
   savedAddresses: RegisteredAddress['address'][];
 }
@@ -268,7 +280,8 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
       // undefined: an optional field left out (IPC keeps it, JSON drops it).
       if (v !== undefined && !EMERGENCY_CALL_FIELDS[k](v)) throw new HostCallError(`bad record field ${k}`);
     }
-    if (JSON.stringify(e).length > 32_768) throw new HostCallError('record entry too large');
+    // Room for a PIDF-LO and RFC 7852 blocks of long (even hostile) text; a refused start line loses the record.
+    if (JSON.stringify(e).length > 262_144) throw new HostCallError('record entry too large');
   }
   if (m === 'rememberNetwork' && args[0] !== null && !isRecord(args[0])) throw new HostCallError('rememberNetwork takes an address or null');
   if (m === 'waitForNetworkChange' && (typeof args[0] !== 'number' || !Number.isInteger(args[0]))) {

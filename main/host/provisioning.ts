@@ -11,6 +11,7 @@ import type { CivicAddress } from '../../src/emergency/civic-address';
 import { validateCivicAddress } from '../../src/emergency/address-validation';
 import { isCidr, type NetworkSite } from '../../src/network/sites';
 import { checkTestLine } from '../../src/emergency/test-line';
+import { checkGatewayProfile, type GatewayProfile } from '../../src/emergency/gateway-profile';
 import { catalogueWith } from '../../src/emergency/catalogues';
 import type { HostNotice } from '../../src/host-api';
 import { describeErrors, fieldError, type FieldError } from '../../src/result';
@@ -47,6 +48,10 @@ export interface ProvisionedEmergency {
   testNumber?: string;
   /** Who is told when an emergency call starts (Kari's law): a SIP address reached by MESSAGE. */
   securityDesk?: string;
+  /** What the emergency gateway expects of the INVITE (docs/gateways.md). */
+  gatewayProfile?: GatewayProfile;
+  /** RFC 7852 SubscriberInfo (the caller's name and languages) may go with the call. */
+  sendSubscriberInfo?: boolean;
 }
 
 const catalogue = new EmergencyCatalogue();
@@ -119,6 +124,15 @@ function checkEmergency(value: unknown, errors: FieldError[]): ProvisionedEmerge
     // A real emergency number is never a test line.
     else if (!check.ok) errors.push(fieldError(`${p}.testNumber`, 'realEmergency', `${n} is a real emergency number in ${check.country}, not a test line`));
     else out.testNumber = n;
+  }
+  if (r.gatewayProfile !== undefined) {
+    const checked = checkGatewayProfile(r.gatewayProfile, `${p}.gatewayProfile`);
+    if (checked.ok) out.gatewayProfile = checked.value;
+    else errors.push(...checked.errors);
+  }
+  if (r.sendSubscriberInfo !== undefined) {
+    if (typeof r.sendSubscriberInfo === 'boolean') out.sendSubscriberInfo = r.sendSubscriberInfo;
+    else errors.push(fieldError(`${p}.sendSubscriberInfo`, 'notBoolean', 'must be true or false'));
   }
   if (r.reminderDays !== undefined) {
     if (typeof r.reminderDays === 'number' && Number.isInteger(r.reminderDays) && r.reminderDays >= 1 && r.reminderDays <= 3650) out.reminderDays = r.reminderDays;

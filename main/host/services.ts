@@ -30,6 +30,7 @@ import type { SecretStore } from './secrets';
 import type { SettingsBackend } from './settings-store';
 import { decideHomeCountry } from '../../src/emergency/home-country';
 import { chooseTestLine } from '../../src/emergency/test-line';
+import { DEFAULT_GATEWAY_PROFILE } from '../../src/emergency/gateway-profile';
 import { catalogueWith } from '../../src/emergency/catalogues';
 
 export interface HostServicesOptions {
@@ -179,6 +180,8 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
       addressEditable: !addressLocked() && address?.source !== 'network-site',
       reminderDays: e?.reminderDays ?? 90,
       securityDesk: e?.securityDesk ?? null,
+      gatewayProfile: e?.gatewayProfile ?? DEFAULT_GATEWAY_PROFILE,
+      sendSubscriberInfo: e?.sendSubscriberInfo ?? false,
       // US 933 by default there; elsewhere only what the administrator provides.
       // Never a real emergency number, at home or in the country the network is in.
       testNumber: chooseTestLine(e?.testNumber, [homeCountry, networkCountry], homeCountry, catalogueWith(e?.numbers ?? [])),

@@ -196,6 +196,11 @@ export const useApp = create<AppState>((set, get) => ({
   },
 }));
 
+// The address may change during an emergency call (corrected, or another network site).
+useApp.subscribe((s, prev) => {
+  if (s.host && s.host !== prev.host) emergencyFlow?.locationChanged(s.host, i18next.language);
+});
+
 async function restartPhone(state: HostState): Promise<void> {
   if (phone) await phone.stop();
   phone = null;

@@ -73,7 +73,7 @@ const URI_CHAR = "A-Za-z0-9\\-._~!$&'()*+,;="; // RFC 3986 unreserved and sub-de
 const PCT = '%[0-9A-Fa-f]{2}';
 const PCHAR = `(?:[${URI_CHAR}:@]|${PCT})`;
 const QUERY = `(?:${PCHAR}|[/?])*`;
-const AUTHORITY = `//(?:(?:[${URI_CHAR}:]|${PCT})*@)?(?:[${URI_CHAR}]|${PCT})*(?::[0-9]*)?`;
+const AUTHORITY = `//(?:(?:[${URI_CHAR}:]|${PCT})*@)?(?:[${URI_CHAR}]|${PCT})*(?::[0-9]+)?`;
 /** An absolute RFC 3986 URI (without IP-literal hosts): what `xs:anyURI` accepts everywhere. */
 const SAFE_URI = new RegExp(
   `^[A-Za-z][A-Za-z0-9+.\\-]*:(?:${AUTHORITY}(?:/${PCHAR}*)*|/|(?!//)/?${PCHAR}+(?:/${PCHAR}*)*)?(?:\\?${QUERY})?(?:#${QUERY})?$`,
@@ -84,7 +84,8 @@ const SAFE_URI = new RegExp(
  * everything after the scheme that is not a plain path character is percent-encoded (UTF-8).
  */
 export function anyUri(text: string): string {
-  const t = xmlText(text).trim();
+  // RFC 3986 3.2.3 allows an empty port ("host:"); libxml2's xs:anyURI does not, and it means nothing.
+  const t = xmlText(text).trim().replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*):(?=[/?#]|$)/, '$1');
   if (SAFE_URI.test(t)) return t;
   const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(t)?.[0] ?? '';
   // Without a scheme a ':' would read as one, so it is encoded too.

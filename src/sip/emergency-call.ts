@@ -6,6 +6,8 @@
 import type { Session, UserAgent } from 'sip.js';
 import { type EmergencyAttempt, type EmergencyInfo, type ManagedCall, isEnded } from './call';
 import { type EmergencyInviter, GatewayAttempt } from './emergency-attempt';
+import type { BodyPart } from './emergency-invite';
+import type { GatewayProfile } from '../emergency/gateway-profile';
 
 /** What the UI asks for when it places an emergency call. */
 export interface EmergencyCallRequest {
@@ -18,6 +20,10 @@ export interface EmergencyCallRequest {
   recorded?: Promise<unknown>;
   /** A call to a test line (setup check): shown as such; no real emergency service is dialled. */
   test?: boolean;
+  /** What the gateway expects (Request-URI, location, identity, additional data); default if absent. */
+  profile?: GatewayProfile;
+  /** RFC 7852 blocks sent by value, each announced in a Call-Info header. */
+  additionalData?: ReadonlyArray<BodyPart & { callInfo: string }>;
 }
 
 /** What an emergency call needs of the phone that places it. */

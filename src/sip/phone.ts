@@ -5,7 +5,6 @@
  * reached only through sip.js's session description handler.
  */
 import { Invitation, Inviter, Messager, type Session, SessionState, UserAgent, type UserAgentOptions } from 'sip.js';
-import type { OutgoingRequestMessage } from 'sip.js/lib/core';
 import {
   defaultSessionDescriptionHandlerFactory,
   SessionDescriptionHandler,
@@ -16,7 +15,9 @@ import type { AccountWithPassword } from '../account';
 import type { CallSnapshot, ManagedCall } from './call';
 import { EmergencyInviter } from './emergency-attempt';
 import { EmergencyCall, type EmergencyCallRequest } from './emergency-call';
-import { emergencyHeaders, multipartOffer, type MultipartBody } from './emergency-invite';
+import { emergencyHeaders, multipartOffer, pidfPart, type MultipartBody } from './emergency-invite';
+import { serviceUrnInvite } from './service-urn';
+import { DEFAULT_GATEWAY_PROFILE } from '../emergency/gateway-profile';
 import { Registration, type RegistrationState } from './registration';
 import { identityOptions, USER_AGENT_STRING } from './identity';
 import { stripComfortNoise } from './sdp';
@@ -80,29 +81,26 @@ export class Phone {
   private lastEmergencyAt = 0;
   private warmMedia: { stream: Promise<MediaStream>; timer: ReturnType<typeof setTimeout> } | undefined;
   /**
-   * Emergency sessions: their first offer may go out as SDP + PIDF-LO (`wrap`), and only once the
-   * call record's start line is written (`gate`), which happens while ICE candidates are gathered.
+   * The next offer of an emergency session: SDP + PIDF-LO (`wrap`), sent only once the call record's
+   * start line is written (`gate`), which happens while ICE candidates are gathered. Used once: the
+   * first INVITE, then any re-INVITE that carries a new location (RFC 6881 ED-38).
    */
-  private readonly emergencyOffers = new WeakMap<Session, { wrap?: (sdp: string) => MultipartBody; gate?: Promise<unknown> }>();
+  private readonly nextOffer = new WeakMap<Session, { wrap?: (sdp: string) => MultipartBody; gate?: Promise<unknown> }>();
   private readonly sdhFactory: SessionDescriptionHandlerFactory;
 
   constructor(private readonly opts: PhoneOptions) {
     const base = defaultSessionDescriptionHandlerFactory((constraints) => this.takeMedia(constraints));
-    // Wraps only the initial offer of an emergency call; re-INVITEs and answers are plain SDP.
     this.sdhFactory = (session, options) => {
       const sdh = base(session, options) as SessionDescriptionHandler;
-      const emergency = this.emergencyOffers.get(session);
-      if (emergency) {
-        const original = sdh.getDescription.bind(sdh);
-        let first = true;
-        sdh.getDescription = async (o, m) => {
-          const description = await original(o, m);
-          if (!first) return description;
-          first = false;
-          if (emergency.gate) await emergency.gate;
-          return emergency.wrap ? emergency.wrap(description.body) : description;
-        };
-      }
+      const original = sdh.getDescription.bind(sdh);
+      sdh.getDescription = async (o, m) => {
+        const description = await original(o, m);
+        const next = this.nextOffer.get(session);
+        if (!next) return description;
+        this.nextOffer.delete(session);
+        if (next.gate) await next.gate;
+        return next.wrap ? next.wrap(description.body) : description;
+      };
       return sdh;
     };
     this.registration = new Registration({
@@ -303,28 +301,61 @@ export class Phone {
   }
 
   private emergencyInviter(ua: UserAgent, req: EmergencyCallRequest, first: boolean): EmergencyInviter {
-    const target = UserAgent.makeURI(`sip:${req.dialString}@${this.domain}`);
+    const profile = req.profile ?? DEFAULT_GATEWAY_PROFILE;
+    // RFC 6881 ED-4/ED-62: the service URN as Request-URI and To; the dial string stays readable.
+    const byUrn = profile.requestUri === 'service-urn' && req.urn !== undefined;
+    const { target, extraHeaders: dialHeaders } = byUrn ? serviceUrnInvite(req.urn as string, req.dialString) : { target: UserAgent.makeURI(`sip:${req.dialString}@${this.domain}`), extraHeaders: [] };
     if (!target) throw new Error(`bad emergency target ${req.dialString}`);
-    const parts = {
+    const pidfLo = profile.location === 'none' ? null : req.pidfLo;
+    const contentId = `loc-${this.random()}@${this.domain}`;
+    const extra = profile.additionalData ? (req.additionalData ?? []) : [];
+    const bodyParts = [...(pidfLo ? [pidfPart(pidfLo, contentId)] : []), ...extra];
+    const headers = emergencyHeaders({
       callbackUri: this.opts.account.sipUri,
-      urn: req.urn,
-      pidfLo: req.pidfLo,
-      contentId: `loc-${this.random()}@${this.domain}`,
-    };
-    const inviter = new EmergencyInviter(ua, target, {
-      extraHeaders: emergencyHeaders(parts),
-      sessionDescriptionHandlerOptions: { ...this.mediaOptions(true), iceGatheringTimeout: EMERGENCY_ICE_GATHERING_MS } as SessionDescriptionHandlerOptions,
-      // ED-73: no silence suppression on an emergency call.
-      sessionDescriptionHandlerModifiers: [async (d) => ({ type: d.type, sdp: stripComfortNoise(d.sdp ?? '') })],
+      urn: byUrn ? undefined : req.urn,
+      pidfLo,
+      contentId,
+      identity: profile.identity === 'p-preferred-identity',
+      callInfo: extra.map((p) => p.callInfo),
     });
-    const pidf = req.pidfLo;
-    this.emergencyOffers.set(inviter, {
-      wrap: pidf ? (sdp) => multipartOffer(sdp, pidf, parts.contentId, () => this.random()) : undefined,
+    const inviter = new EmergencyInviter(ua, target, {
+      extraHeaders: [...headers, ...dialHeaders],
+      sessionDescriptionHandlerOptions: { ...this.mediaOptions(true), iceGatheringTimeout: EMERGENCY_ICE_GATHERING_MS } as SessionDescriptionHandlerOptions,
+      sessionDescriptionHandlerModifiers: [NO_COMFORT_NOISE],
+    });
+    this.nextOffer.set(inviter, {
+      wrap: bodyParts.length > 0 ? (sdp) => multipartOffer(sdp, bodyParts, () => this.random()) : undefined,
       // The record's start line before the first INVITE; never more than RECORD_WAIT_MS.
       gate: first && req.recorded ? Promise.race([req.recorded.catch(() => undefined), new Promise((r) => setTimeout(r, RECORD_WAIT_MS))]) : undefined,
     });
-    if (pidf) declareOfferInBody(inviter.request);
     return inviter;
+  }
+
+  /**
+   * Sends a new location during an emergency call (RFC 6881 ED-38): a re-INVITE with the same media
+   * and the new PIDF-LO. Resolves with the outcome, never throws: the call matters more.
+   */
+  updateEmergencyLocation(id: string, pidfLo: string): Promise<{ ok: boolean; detail: string }> {
+    const call = this.calls.get(id);
+    const session = call?.session;
+    if (!call?.snapshot.emergency || !session || session.state !== SessionState.Established) return Promise.resolve({ ok: false, detail: 'no emergency call up' });
+    const contentId = `loc-${this.random()}@${this.domain}`;
+    this.nextOffer.set(session, { wrap: (sdp) => multipartOffer(sdp, [pidfPart(pidfLo, contentId)], () => this.random()) });
+    return new Promise((resolve) => {
+      session
+        .invite({
+          requestOptions: { extraHeaders: [`Geolocation: <cid:${contentId}>`, 'Geolocation-Routing: yes'] },
+          sessionDescriptionHandlerModifiers: [NO_COMFORT_NOISE],
+          requestDelegate: {
+            onAccept: (r) => resolve({ ok: true, detail: `${r.message.statusCode}` }),
+            onReject: (r) => resolve({ ok: false, detail: `${r.message.statusCode} ${r.message.reasonPhrase}` }),
+          },
+        })
+        .catch((err: unknown) => {
+          this.nextOffer.delete(session);
+          resolve({ ok: false, detail: err instanceof Error ? err.message : String(err) });
+        });
+    });
   }
 
   /** The registered connection when it serves `gateway`, else a connection made for one attempt. */
@@ -550,22 +581,10 @@ export class Phone {
 
 }
 
+/** ED-73: no silence suppression on an emergency call. */
+const NO_COMFORT_NOISE = async (d: RTCSessionDescriptionInit): Promise<RTCSessionDescriptionInit> => ({ type: d.type, sdp: stripComfortNoise(d.sdp ?? '') });
+
 /** Stands for the session of an emergency call between gateway attempts. */
 const NO_SESSION = { state: SessionState.Initial } as unknown as Session;
 
 
-/**
- * sip.js infers Content-Disposition `session` only for a bare application/sdp body, and would
- * otherwise take the 200 OK for an offer and put a new offer in the ACK. This tells its offer/answer
- * logic that the multipart INVITE carries the offer, without adding a header to the wire: inside the
- * body, the application/sdp part is of disposition `session` by default.
- */
-function declareOfferInBody(request: OutgoingRequestMessage): void {
-  const getHeader = request.getHeader.bind(request);
-  const isMultipart = (): boolean => {
-    const body = request.body as { contentType?: string } | string | undefined;
-    return typeof body === 'object' && /^multipart\//i.test(body.contentType ?? '');
-  };
-  request.getHeader = (name: string): string | undefined =>
-    name.toLowerCase() === 'content-disposition' && isMultipart() ? 'session' : getHeader(name);
-}

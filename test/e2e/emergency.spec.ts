@@ -65,7 +65,14 @@ test.describe('an emergency call with a registered address', () => {
     const cid = /^<cid:([^>]+)>$/.exec(invite.header('Geolocation') ?? '')?.[1];
     expect(cid).toBeTruthy();
     const parts = invite.multipart();
-    expect(parts.map((p) => p.header('Content-Type'))).toEqual(['application/sdp', 'application/pidf+xml']);
+    // SDP, PIDF-LO, then the RFC 7852 blocks (the default gateway profile sends them).
+    expect(parts.map((p) => p.header('Content-Type'))).toEqual([
+      'application/sdp',
+      'application/pidf+xml',
+      'application/EmergencyCallData.ProviderInfo+xml',
+      'application/EmergencyCallData.DeviceInfo+xml',
+      'application/EmergencyCallData.Comment+xml',
+    ]);
     // ED-73: no comfort noise offered (it would switch on silence suppression); G.711 is offered.
     expect(parts[0]?.body).not.toMatch(/CN\/8000/);
     expect(parts[0]?.body).toMatch(/PCMU\/8000/);
@@ -187,7 +194,7 @@ test.describe('a hostile address', () => {
     expect(invite.header('Priority')).toBe('emergency');
     expect(invite.headers('Priority')).toHaveLength(1);
     const parts = invite.multipart();
-    expect(parts).toHaveLength(2);
+    expect(parts.slice(0, 2).map((p) => p.header('Content-Type'))).toEqual(['application/sdp', 'application/pidf+xml']);
     const civic = parsePidf(parts[1]?.body ?? '').civic;
     // Everything arrives exactly as typed.
     expect(civic).toEqual(HOSTILE);

@@ -250,6 +250,10 @@ export interface Gateway {
   wsUrlTryingOnly: string;
   /** Same registrar; holds emergency INVITEs silently for SLOW_GATEWAY_HOLD_MS, then routes them. */
   wsUrlSlow: string;
+  /** Same registrar; routes emergency INVITEs to the SIPp answering point on `sippPsapPort`. */
+  wsUrlSipp: string;
+  /** Where a test starts the SIPp answering point (test/gateway/sipp.ts) when it needs one. */
+  sippPsapPort: number;
   /** Where the emergency edge's sipdump writes every message it saw. */
   sipDumpDir: string;
   /** The same for the test line's edge (calls to TEST_LINE). */
@@ -321,6 +325,8 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
   const wsRejectingPort = await freePort();
   const wsTryingPort = await freePort();
   const wsSlowPort = await freePort();
+  const wsSippPort = await freePort();
+  const sippPsapPort = await freeUdpPort();
   const edgePort = await freeUdpPort();
   const testEdgePort = await freeUdpPort();
   const ngPort = await freeUdpPort();
@@ -387,9 +393,11 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
       // The security desk: the test line's edge takes its MESSAGEs (and records them).
       `if ($rU == "${SECURITY_DESK_USER}") { $ru = "sip:" + $rU + "@127.0.0.1:${testEdgePort}"; route(RELAY); exit; }`,
       // The test line: its own edge, in front of the ordinary far end; no emergency route involved.
-      `if ($rU == "${TEST_LINE}") { $ru = "sip:" + $rU + "@127.0.0.1:${testEdgePort}"; route(RELAY); exit; }`,
-      // Emergency numbers go to the emergency edge; the failing listener answers 503 instead.
-      `if ($rU =~ "${EMERGENCY_ROUTE_RE}") {`,
+      // By dial string, or by service URN (urn:service:test.*) as the Request-URI.
+      `if ($rU == "${TEST_LINE}" || $ru =~ "^urn:service:test\\.") { route(TO_TEST_EDGE); exit; }`,
+      // Emergency numbers, or an RFC 5031 sos URN as the Request-URI, go to the emergency edge;
+      // the misbehaving listeners answer as their names say instead.
+      `if ($rU =~ "${EMERGENCY_ROUTE_RE}" || $ru =~ "^urn:service:sos") {`,
       `\tif ($Rp == ${wsFailingPort}) { sl_send_reply("503", "Service Unavailable"); exit; }`,
       `\tif ($Rp == ${wsRejectingPort}) { sl_send_reply("404", "Not Found"); exit; }`,
       `\tif ($Rp == ${wsTryingPort}) { sl_send_reply("100", "Trying"); exit; }`,
@@ -397,7 +405,11 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
       `\tif ($Rp == ${wsSlowPort} && is_method("INVITE")) { usleep("${SLOW_GATEWAY_HOLD_MS * 1000}"); }`,
       // 196 plays a route that cannot use the location it was sent (RFC 6442 424).
       `\tif ($rU == "${BAD_LOCATION_NUMBER}" && is_present_hf("Geolocation")) { sl_send_reply("424", "Bad Location Information"); exit; }`,
-      `\t$ru = "sip:" + $rU + "@127.0.0.1:${edgePort}"; route(RELAY); exit;`,
+      // The SIPp answering point, for calls that came in on its listener.
+      `\tif ($Rp == ${wsSippPort}) { $var(next) = "${sippPsapPort}"; } else { $var(next) = "${edgePort}"; }`,
+      // A URN Request-URI reaches the answering point unchanged; a dial string is readdressed.
+      `\tif ($ru =~ "^urn:") { $du = "sip:127.0.0.1:" + $var(next); } else { $ru = "sip:" + $rU + "@127.0.0.1:" + $var(next); }`,
+      `\troute(RELAY); exit;`,
       '}',
     ].join('\n\t');
     /** Fills a Kamailio config template, writes it to its own run dir, starts it, waits for SIP. */
@@ -422,6 +434,8 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
       WS_REJECTING_PORT: wsRejectingPort,
       WS_TRYING_PORT: wsTryingPort,
       WS_SLOW_PORT: wsSlowPort,
+      WS_SIPP_PORT: wsSippPort,
+      TEST_EDGE_PORT: testEdgePort,
       RTPENGINE_NG_PORT: ngPort,
       RUN_DIR: runDir,
       DOMAIN,
@@ -479,6 +493,8 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
       wsUrlRejecting: `ws://127.0.0.1:${wsRejectingPort}`,
       wsUrlTryingOnly: `ws://127.0.0.1:${wsTryingPort}`,
       wsUrlSlow: `ws://127.0.0.1:${wsSlowPort}`,
+      wsUrlSipp: `ws://127.0.0.1:${wsSippPort}`,
+      sippPsapPort,
       sipDumpDir: dumpDir,
       testLineDumpDir: testDumpDir,
       sipPort,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildPidfLo, escapeXml } from '../../src/emergency/pidf-lo';
-import { emergencyHeaders, multipartOffer } from '../../src/sip/emergency-invite';
+import { emergencyHeaders, multipartOffer, pidfPart } from '../../src/sip/emergency-invite';
 import { parsePidf } from '../helpers/pidf';
 
 const base = { entity: 'sip:alice@example.com', source: 'administrator' as const, deviceId: '8c5d0a4e-1111-2222-3333-444455556666', timestamp: new Date('2026-11-23T10:00:00Z') };
@@ -71,7 +71,7 @@ describe('emergency INVITE parts', () => {
   it('multipart body: SDP then PIDF-LO with the Content-ID; a boundary found in the content is not used', () => {
     let n = 0;
     const random = (): string => ['AAA', 'BBB'][n++] ?? 'CCC';
-    const m = multipartOffer('v=0\ns=-\n', '<presence>--boundary-AAA</presence>', 'loc-1@example.com', random);
+    const m = multipartOffer('v=0\ns=-\n', [pidfPart('<presence>--boundary-AAA</presence>', 'loc-1@example.com')], random);
     expect(m.contentType).toBe('multipart/mixed;boundary=boundary-BBB');
     // RFC 2046 5.1.1: the CRLF before each delimiter belongs to the delimiter, not to the part.
     const parts2 = m.body.split(/(?:^|\r\n)--boundary-BBB/);

@@ -1,0 +1,116 @@
+/**
+ * Gateway profiles (issue 14): for each one, the emergency INVITE as the answering point receives
+ * it. Far end 1: the Kamailio emergency edge (its sipdump) in front of baresip. Far end 2: SIPp,
+ * which judges the INVITE with its own regular expressions (test/gateway/sipp/).
+ */
+import type { Page } from '@playwright/test';
+import type { GatewayProfile } from '../../src/emergency/gateway-profile';
+import type { Gateway } from '../gateway/harness';
+import { readSipDump, type DumpedMessage } from '../gateway/sipdump';
+import { parseSentPidf } from '../helpers/pidf';
+import { expectAdditionalDataValid } from '../helpers/xml-schema';
+import { accountFor, expect, expectAudioBothWays, expectRegistered, test } from './fixtures';
+
+const OFFICE = { country: 'FR', HNO: '10', RD: 'Rue de la Paix', PC: '75002', A3: 'Paris', FLR: '3' };
+
+export const PROFILES: Array<{ name: string; profile: GatewayProfile }> = [
+  { name: 'dial string, location by value, identity, additional data (default)', profile: { requestUri: 'dial-string', location: 'by-value', identity: 'p-preferred-identity', additionalData: true } },
+  { name: 'service URN as Request-URI (RFC 6881 ED-4, ED-62)', profile: { requestUri: 'service-urn', location: 'by-value', identity: 'p-preferred-identity', additionalData: true } },
+  { name: 'no location, no identity, no additional data (a gateway that adds its own)', profile: { requestUri: 'dial-string', location: 'none', identity: 'none', additionalData: false } },
+];
+
+export function provisioningFor(profile: GatewayProfile, gateways?: (gw: Gateway) => string[]) {
+  return (gw: Gateway): Record<string, unknown> => ({
+    version: 1,
+    account: { ...accountFor(gw), gateways: gateways ? gateways(gw) : [gw.wsUrl] },
+    emergency: { address: OFFICE, gatewayProfile: profile },
+  });
+}
+
+export async function callPolice(app: Page): Promise<number> {
+  await app.getByLabel('Number or SIP address').fill('17');
+  await expect(app.getByTestId('emergency-banner')).toBeVisible();
+  const at = Date.now();
+  await app.getByTestId('emergency-call-button').click();
+  return at;
+}
+
+export async function hangUp(app: Page): Promise<void> {
+  await app.getByTestId('call').getByRole('button', { name: 'Hang up' }).click();
+  await app.getByRole('button', { name: 'Yes, hang up' }).click();
+}
+
+const TYPES: Record<string, 'ProviderInfo' | 'DeviceInfo' | 'SubscriberInfo' | 'Comment'> = {
+  'application/EmergencyCallData.ProviderInfo+xml': 'ProviderInfo',
+  'application/EmergencyCallData.DeviceInfo+xml': 'DeviceInfo',
+  'application/EmergencyCallData.SubscriberInfo+xml': 'SubscriberInfo',
+  'application/EmergencyCallData.Comment+xml': 'Comment',
+};
+
+/** Checks one INVITE, as received, against the profile it was sent under. */
+export function expectInviteMeets(invite: DumpedMessage, profile: GatewayProfile): void {
+  if (profile.requestUri === 'service-urn') {
+    expect(invite.requestUri).toBe('urn:service:sos.police');
+    expect(invite.header('To')).toMatch(/^<urn:service:sos\.police>/);
+    expect(invite.header('X-Dial-String')).toBe('17');
+    expect(invite.header('X-Emergency-Service-URN')).toBeUndefined();
+  } else {
+    expect(invite.requestUri).toMatch(/^sip:17@/);
+    expect(invite.header('X-Emergency-Service-URN')).toBe('urn:service:sos.police');
+  }
+  expect(invite.header('Priority')).toBe('emergency');
+  if (profile.identity === 'p-preferred-identity') expect(invite.header('P-Preferred-Identity')).toBe('<sip:alice@127.0.0.1>');
+  else expect(invite.header('P-Preferred-Identity')).toBeUndefined();
+
+  const parts = invite.multipart();
+  const byCid = (cid: string): ReturnType<DumpedMessage['multipart']>[number] | undefined => parts.find((p) => p.header('Content-ID') === `<${cid}>`);
+  if (profile.location === 'by-value') {
+    const cid = /^<cid:([^>]+)>$/.exec(invite.header('Geolocation') ?? '')?.[1] ?? '';
+    expect(invite.header('Geolocation-Routing')).toBe('yes');
+    const pidf = byCid(cid);
+    expect(pidf?.header('Content-Type')).toBe('application/pidf+xml');
+    expect(parseSentPidf(pidf?.body ?? '').civic).toMatchObject(OFFICE);
+  } else {
+    expect(invite.header('Geolocation')).toBeUndefined();
+    expect(parts.some((p) => p.header('Content-Type') === 'application/pidf+xml')).toBe(false);
+  }
+  const callInfo = invite.headers('Call-Info').flatMap((v) => v.split(/,(?=\s*<)/)).map((v) => v.trim());
+  if (profile.additionalData) {
+    // RFC 7852: ProviderInfo always with the others; each Call-Info names a part of its type by cid.
+    const purposes = callInfo.map((v) => /purpose=EmergencyCallData\.(\w+)/.exec(v)?.[1]);
+    expect(purposes).toEqual(expect.arrayContaining(['ProviderInfo', 'DeviceInfo', 'Comment']));
+    for (const value of callInfo) {
+      const [, cid, type] = /^<cid:([^>]+)>;purpose=EmergencyCallData\.(\w+)$/.exec(value) ?? [];
+      const part = byCid(cid ?? '');
+      expect(part, `the part Call-Info ${value} names`).toBeDefined();
+      expect(TYPES[part?.header('Content-Type') ?? '']).toBe(type);
+      expectAdditionalDataValid(type as 'DeviceInfo', part?.body ?? '');
+    }
+  } else {
+    expect(callInfo).toEqual([]);
+  }
+  if (profile.location === 'none' && !profile.additionalData) {
+    expect(invite.header('Content-Type')).toBe('application/sdp');
+  } else {
+    expect(parts[0]?.header('Content-Type')).toBe('application/sdp');
+  }
+}
+
+for (const { name, profile } of PROFILES) {
+  test.describe(`gateway profile: ${name}`, () => {
+    test.use({ hostOptions: { provisioning: provisioningFor(profile) } });
+
+    test('the Kamailio edge receives an INVITE that meets it, and the call connects with audio', async ({ app, gateway }) => {
+      await expectRegistered(app);
+      const mark = gateway.farEnd.mark();
+      const since = await callPolice(app);
+      await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+      await expectAudioBothWays(app, 5);
+      const invite = readSipDump(gateway.sipDumpDir).find((m) => m.time * 1000 >= since - 5 && m.direction === 'in' && m.method === 'INVITE');
+      if (!invite) throw new Error('the edge saw no INVITE');
+      expectInviteMeets(invite, profile);
+      await hangUp(app);
+      await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, mark);
+    });
+  });
+}
