@@ -3,6 +3,8 @@
  * it. Far end 1: the Kamailio emergency edge (its sipdump) in front of baresip. Far end 2: SIPp,
  * which judges the INVITE with its own regular expressions (test/gateway/sipp/).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { GatewayProfile } from '../../src/emergency/gateway-profile';
 import type { Gateway } from '../gateway/harness';
@@ -114,3 +116,51 @@ for (const { name, profile } of PROFILES) {
     });
   });
 }
+
+test.describe('the address changes during an emergency call (RFC 6881 ED-38)', () => {
+  test.use({ hostOptions: { provisioning: provisioningFor(PROFILES[0]!.profile) } });
+
+  test('the answering point gets the new PIDF-LO in a re-INVITE, and the call stays up with audio', async ({ app, gateway, webHost }) => {
+    await expectRegistered(app);
+    const mark = gateway.farEnd.mark();
+    const since = await callPolice(app);
+    await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+    await expectAudioBothWays(app, 5);
+    // The caller corrects the floor in Settings while the call is up.
+    await app.getByRole('button', { name: 'Settings' }).click();
+    await app.getByRole('button', { name: 'Edit', exact: true }).first().click();
+    await app.getByLabel('Floor').fill('5');
+    await app.getByRole('button', { name: 'Review' }).click();
+    await app.getByRole('button', { name: 'Save this address' }).click();
+
+    const reinvite = async (): Promise<DumpedMessage | undefined> => {
+      const dump = readSipDump(gateway.sipDumpDir).filter((m) => m.time * 1000 >= since - 5 && m.direction === 'in' && m.method === 'INVITE');
+      return dump.find((m) => m.callId === dump[0]?.callId && m !== dump[0] && m.header('To')?.includes('tag='));
+    };
+    await expect.poll(async () => Boolean(await reinvite()), { timeout: 10_000 }).toBe(true);
+    const update = (await reinvite()) as DumpedMessage;
+    const cid = /^<cid:([^>]+)>$/.exec(update.header('Geolocation') ?? '')?.[1];
+    const pidf = update.multipart().find((p) => p.header('Content-ID') === `<${cid}>`);
+    expect(parseSentPidf(pidf?.body ?? '').civic).toMatchObject({ ...OFFICE, FLR: '5' });
+    expect(update.multipart()[0]?.header('Content-Type')).toBe('application/sdp');
+
+    // Still connected: no BYE, and audio keeps flowing after the update.
+    const stats = app.getByTestId('audio-stats').first();
+    const before = Number(await stats.getAttribute('data-packets-received'));
+    await expect.poll(async () => Number(await stats.getAttribute('data-packets-received')), { timeout: 10_000 }).toBeGreaterThan(before + 25);
+    await expect(app.getByTestId('call')).toHaveAttribute('data-call-state', 'established');
+    expect(readSipDump(gateway.sipDumpDir).some((m) => m.callId === update.callId && m.method === 'BYE')).toBe(false);
+
+    // On record, with its outcome.
+    const updates = (): Array<{ pidfLo: string; result: string }> =>
+      readFileSync(join(webHost.dataDir, 'emergency-calls.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { locationUpdates?: Array<{ pidfLo: string; result: string }> })
+        .flatMap((e) => e.locationUpdates ?? []);
+    await expect.poll(() => updates().length, { timeout: 5000 }).toBe(1);
+    expect(updates()[0]).toMatchObject({ result: 'sent', pidfLo: pidf?.body.replace(/\r\n$/, '') });
+    await hangUp(app);
+    await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, mark);
+  });
+});
