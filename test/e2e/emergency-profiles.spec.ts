@@ -9,6 +9,7 @@ import type { Page } from '@playwright/test';
 import type { GatewayProfile } from '../../src/emergency/gateway-profile';
 import type { Gateway } from '../gateway/harness';
 import { readSipDump, type DumpedMessage } from '../gateway/sipdump';
+import { psapProfileFor, startSippPsap } from '../gateway/sipp';
 import { parseSentPidf } from '../helpers/pidf';
 import { expectAdditionalDataValid } from '../helpers/xml-schema';
 import { accountFor, expect, expectAudioBothWays, expectRegistered, test } from './fixtures';
@@ -115,6 +116,30 @@ for (const { name, profile } of PROFILES) {
       await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, mark);
     });
   });
+
+  test.describe(`gateway profile: ${name}, SIPp answering point`, () => {
+    test.use({ hostOptions: { provisioning: provisioningFor(profile, (gw) => [gw.wsUrlSipp]) } });
+
+    test('SIPp checks the INVITE with its own expressions, answers, and echoes the audio', async ({ app, gateway }) => {
+      const psap = await startSippPsap({ profile: psapProfileFor(profile, { dialString: '17', urn: 'urn:service:sos.police' }), port: gateway.sippPsapPort });
+      try {
+        await expectRegistered(app);
+        await callPolice(app);
+        await expect(app.getByTestId('call')).toHaveAttribute('data-call-state', 'established');
+        // SIPp echoes what it hears: packets come back through rtpengine.
+        await expectAudioBothWays(app, 5);
+        await hangUp(app);
+        await expect.poll(() => psap.result().calls, { timeout: 10_000 }).toBe(1);
+        const result = psap.result();
+        expect(result.failedChecks).toEqual([]);
+        expect(result.failed).toBe(0);
+        expect(result.errors).toEqual([]);
+        expect(result.pidfLos).toHaveLength(profile.location === 'by-value' ? 1 : 0);
+      } finally {
+        await psap.stop();
+      }
+    });
+  });
 }
 
 test.describe('the address changes during an emergency call (RFC 6881 ED-38)', () => {
@@ -162,5 +187,31 @@ test.describe('the address changes during an emergency call (RFC 6881 ED-38)', (
     expect(updates()[0]).toMatchObject({ result: 'sent', pidfLo: pidf?.body.replace(/\r\n$/, '') });
     await hangUp(app);
     await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, mark);
+  });
+});
+
+test.describe('the address changes during an emergency call, SIPp answering point', () => {
+  test.use({ hostOptions: { provisioning: provisioningFor(PROFILES[1]!.profile, (gw) => [gw.wsUrlSipp]) } });
+
+  test('SIPp receives the second PIDF-LO in a re-INVITE and the call stays up', async ({ app, gateway }) => {
+    const psap = await startSippPsap({ profile: psapProfileFor(PROFILES[1]!.profile, { urn: 'urn:service:sos.police' }), port: gateway.sippPsapPort });
+    try {
+      await expectRegistered(app);
+      await callPolice(app);
+      await expectAudioBothWays(app, 5);
+      await app.getByRole('button', { name: 'Settings' }).click();
+      await app.getByRole('button', { name: 'Edit', exact: true }).first().click();
+      await app.getByLabel('Floor').fill('6');
+      await app.getByRole('button', { name: 'Review' }).click();
+      await app.getByRole('button', { name: 'Save this address' }).click();
+      await expect.poll(() => psap.result().pidfLos.length, { timeout: 10_000 }).toBe(2);
+      expect(parseSentPidf(psap.result().pidfLos[1] ?? '').civic).toMatchObject({ ...OFFICE, FLR: '6' });
+      await expect(app.getByTestId('call')).toHaveAttribute('data-call-state', 'established');
+      await hangUp(app);
+      await expect.poll(() => psap.result().calls, { timeout: 10_000 }).toBe(1);
+      expect(psap.result().failedChecks).toEqual([]);
+    } finally {
+      await psap.stop();
+    }
   });
 });
