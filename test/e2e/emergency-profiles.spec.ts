@@ -43,6 +43,15 @@ export async function hangUp(app: Page): Promise<void> {
   await app.getByRole('button', { name: 'Yes, hang up' }).click();
 }
 
+/** Settings → Emergency address → Edit → Floor → Review → Save, during a call. */
+async function correctFloor(app: Page, floor: string): Promise<void> {
+  await app.getByRole('button', { name: 'Settings' }).click();
+  await app.getByRole('button', { name: 'Edit', exact: true }).first().click();
+  await app.getByLabel('Floor').fill(floor);
+  await app.getByRole('button', { name: 'Review' }).click();
+  await app.getByRole('button', { name: 'Save this address' }).click();
+}
+
 const TYPES: Record<string, 'ProviderInfo' | 'DeviceInfo' | 'SubscriberInfo' | 'Comment'> = {
   'application/EmergencyCallData.ProviderInfo+xml': 'ProviderInfo',
   'application/EmergencyCallData.DeviceInfo+xml': 'DeviceInfo',
@@ -152,11 +161,7 @@ test.describe('the address changes during an emergency call (RFC 6881 ED-38)', (
     await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
     await expectAudioBothWays(app, 5);
     // The caller corrects the floor in Settings while the call is up.
-    await app.getByRole('button', { name: 'Settings' }).click();
-    await app.getByRole('button', { name: 'Edit', exact: true }).first().click();
-    await app.getByLabel('Floor').fill('5');
-    await app.getByRole('button', { name: 'Review' }).click();
-    await app.getByRole('button', { name: 'Save this address' }).click();
+    await correctFloor(app, '5');
 
     const reinvite = async (): Promise<DumpedMessage | undefined> => {
       const dump = readSipDump(gateway.sipDumpDir).filter((m) => m.time * 1000 >= since - 5 && m.direction === 'in' && m.method === 'INVITE');
@@ -199,11 +204,7 @@ test.describe('the address changes during an emergency call, SIPp answering poin
       await expectRegistered(app);
       await callPolice(app);
       await expectAudioBothWays(app, 5);
-      await app.getByRole('button', { name: 'Settings' }).click();
-      await app.getByRole('button', { name: 'Edit', exact: true }).first().click();
-      await app.getByLabel('Floor').fill('6');
-      await app.getByRole('button', { name: 'Review' }).click();
-      await app.getByRole('button', { name: 'Save this address' }).click();
+      await correctFloor(app, '6');
       await expect.poll(() => psap.result().pidfLos.length, { timeout: 10_000 }).toBe(2);
       expect(parseSentPidf(psap.result().pidfLos[1] ?? '').civic).toMatchObject({ ...OFFICE, FLR: '6' });
       await expect(app.getByTestId('call')).toHaveAttribute('data-call-state', 'established');

@@ -133,10 +133,12 @@ export function validatePidfLoMany(xmls: readonly string[]): ValidationResult[] 
   }
 }
 
-function validateFiles(files: string[], xmls: readonly string[]): ValidationResult[] {
-  const { status, stderr } = xmllint(files);
-  // Lines name their file; parser context lines (source excerpt, caret) follow the line naming it.
-  // Lines before any file's (a schema that failed to load) concern every document.
+/**
+ * xmllint's messages, per file: lines name their file, and parser context lines (source excerpt,
+ * caret) follow the line naming it. Lines before any file's (a schema that failed to load) concern
+ * every document.
+ */
+function linesByFile(stderr: string, files: readonly string[]): { global: string[]; byFile: Map<string, string[]> } {
   const global: string[] = [];
   const byFile = new Map<string, string[]>(files.map((f) => [f, []]));
   let current: string | null = null;
@@ -146,6 +148,12 @@ function validateFiles(files: string[], xmls: readonly string[]): ValidationResu
     if (f) current = f;
     (current ? byFile.get(current) : global)?.push(line);
   }
+  return { global, byFile };
+}
+
+function validateFiles(files: string[], xmls: readonly string[]): ValidationResult[] {
+  const { status, stderr } = xmllint(files);
+  const { global, byFile } = linesByFile(stderr, files);
   const schemaBroken = status !== null && status >= 4;
   return files.map((f, i) => {
     const lint = [...global, ...diagnostics((byFile.get(f) ?? []).join('\n'), f)];
@@ -254,15 +262,7 @@ export function validateAgainstMany(xmls: readonly string[], schemaPath: string)
   });
   try {
     const { status, stderr } = lintAgainst(schemaPath, files);
-    const global: string[] = [];
-    const byFile = new Map<string, string[]>(files.map((f) => [f, []]));
-    let current: string | null = null;
-    for (const line of stderr.split('\n')) {
-      if (!line.trim()) continue;
-      const f = files.find((name) => line.startsWith(`${name}:`) || line === `${name} validates` || line === `${name} fails to validate`);
-      if (f) current = f;
-      (current ? byFile.get(current) : global)?.push(line);
-    }
+    const { global, byFile } = linesByFile(stderr, files);
     const schemaBroken = status !== null && status >= 4;
     return files.map((f, i) => {
       const lint = [...global, ...diagnostics((byFile.get(f) ?? []).join('\n'), f)];

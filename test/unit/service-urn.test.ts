@@ -6,10 +6,9 @@
  * own BYE (its From is the URN).
  */
 import { createHash } from 'node:crypto';
-import { SessionState, UserAgent, type SessionDescriptionHandler, type Transport } from 'sip.js';
-import { EmitterImpl } from 'sip.js/lib/api/emitter';
-import { TransportState } from 'sip.js/lib/api/transport-state';
-import { Grammar, Parser, type IncomingRequestMessage, type IncomingResponse, type Logger } from 'sip.js/lib/core';
+import { SessionState, UserAgent } from 'sip.js';
+import { Grammar, Parser, type IncomingRequestMessage, type IncomingResponse } from 'sip.js/lib/core';
+import { FAKE_SDP, FakeTransport, fakeSdh, quietLogger } from '../helpers/sip-fakes';
 import { describe, expect, it, vi } from 'vitest';
 import { EmergencyInviter, SUPERSEDED_REASON } from '../../src/sip/emergency-attempt';
 import { DIAL_STRING_HEADER, isServiceUrn, serviceUrnInvite, serviceUrnUri } from '../../src/sip/service-urn';
@@ -17,37 +16,12 @@ import { DIAL_STRING_HEADER, isServiceUrn, serviceUrnInvite, serviceUrnUri } fro
 const URN = 'urn:service:sos.police';
 
 /** The gateway's side of the connection: keeps what the user agent sends, and hands it replies. */
-class GatewayTransport implements Transport {
+class GatewayTransport extends FakeTransport {
   static last: GatewayTransport | undefined;
-  readonly sent: string[] = [];
-  readonly protocol = 'WSS';
-  state = TransportState.Disconnected;
-  readonly stateChange = new EmitterImpl<TransportState>();
-  onConnect: (() => void) | undefined;
-  onDisconnect: ((error?: Error) => void) | undefined;
-  onMessage: ((message: string) => void) | undefined;
 
   constructor() {
+    super();
     GatewayTransport.last = this;
-  }
-  async connect(): Promise<void> {
-    this.state = TransportState.Connected;
-    this.stateChange.emit(this.state);
-    this.onConnect?.();
-  }
-  async disconnect(): Promise<void> {
-    this.state = TransportState.Disconnected;
-    this.stateChange.emit(this.state);
-  }
-  async dispose(): Promise<void> {}
-  isConnected(): boolean {
-    return this.state === TransportState.Connected;
-  }
-  async send(message: string): Promise<void> {
-    this.sent.push(message);
-  }
-  receive(message: string): void {
-    this.onMessage?.(message);
   }
   /** The first message sent that `match` accepts, once it is sent. */
   async next(match: (m: string) => boolean, what: string): Promise<string> {
@@ -62,18 +36,7 @@ class GatewayTransport implements Transport {
   }
 }
 
-const quietLogger = { error: () => undefined, warn: () => undefined, log: () => undefined, debug: () => undefined } as unknown as Logger;
-
-/** A session description handler that needs no WebRTC: a fixed SDP offer. */
-const fakeSdh = (): SessionDescriptionHandler =>
-  ({
-    getDescription: async () => ({ contentType: 'application/sdp', body: SDP }),
-    setDescription: async () => undefined,
-    hasDescription: () => true,
-    sendDtmf: () => false,
-    close: () => undefined,
-  }) as unknown as SessionDescriptionHandler;
-const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n';
+const SDP = FAKE_SDP;
 
 const firstLine = (m: string): string => m.slice(0, m.indexOf('\r\n'));
 const header = (m: string, name: string): string | undefined => new RegExp(`^${name}: (.*)$`, 'mi').exec(m)?.[1];
