@@ -211,6 +211,7 @@ async function restartPhone(state: HostState): Promise<void> {
     account: { ...state.account, password },
     audioInputId: () => useApp.getState().host?.preferences.audioInputId ?? '',
     getUserMedia: (constraints) => navigator.mediaDevices.getUserMedia(constraints),
+    generateCertificate: () => RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' } as EcKeyGenParams),
     doNotDisturb: () => useApp.getState().host?.preferences.doNotDisturb ?? false,
     random: () => crypto.randomUUID().replace(/-/g, '').slice(0, 16),
     // A (re)registration is a (re)connection: the gateway's view of our address may have changed.

@@ -28,8 +28,11 @@ export interface EmergencyCallRequest {
 
 /** What an emergency call needs of the phone that places it. */
 export interface EmergencyCallHost {
-  /** The registered connection when it serves `gateway`, else a new one (`own`: made for this attempt). */
-  connect(gateway: string): Promise<{ ua: UserAgent; own: boolean }>;
+  /**
+   * The registered connection when it serves `gateway` (at once: the INVITE leaves within the key
+   * press's task), else a new one (`own`: made for this attempt).
+   */
+  connect(gateway: string): { ua: UserAgent; own: boolean } | Promise<{ ua: UserAgent; own: boolean }>;
   /** The INVITE for one attempt: headers, media, and the multipart offer when there is a location. */
   makeInviter(ua: UserAgent, req: EmergencyCallRequest, first: boolean): EmergencyInviter;
   /** Follows the session's state for the call; `onTerminated` true keeps the call going. */
@@ -75,7 +78,8 @@ export class EmergencyCall {
 
     let connection: { ua: UserAgent; own: boolean };
     try {
-      connection = await host.connect(gateway);
+      const made = host.connect(gateway);
+      connection = made instanceof Promise ? await made : made;
     } catch (err) {
       record.result = err instanceof Error ? err.message : 'unreachable';
       void this.attempt(index + 1, req);

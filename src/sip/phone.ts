@@ -63,6 +63,8 @@ export interface PhoneOptions {
   audioInputId?: () => string;
   /** Normal calls must not wait sip.js's default 5 s on an unreachable STUN server. */
   iceGatheringTimeoutMs?: number;
+  /** Makes the DTLS certificate once, ahead of any call, so no offer waits for one (injected: no DOM here). */
+  generateCertificate?: () => Promise<RTCCertificate>;
   userAgentString?: string;
 }
 
@@ -85,13 +87,15 @@ export class Phone {
    * start line is written (`gate`), which happens while ICE candidates are gathered. Used once: the
    * first INVITE, then any re-INVITE that carries a new location (RFC 6881 ED-38).
    */
-  private readonly nextOffer = new WeakMap<Session, { wrap?: (sdp: string) => MultipartBody; gate?: Promise<unknown> }>();
+  private readonly nextOffer = new WeakMap<Session, { wrap?: (sdp: string) => MultipartBody; gate?: Promise<unknown>; hostCandidatesSuffice?: boolean }>();
   private readonly sdhFactory: SessionDescriptionHandlerFactory;
+  private certificates: RTCCertificate[] | undefined;
 
   constructor(private readonly opts: PhoneOptions) {
     const base = defaultSessionDescriptionHandlerFactory((constraints) => this.takeMedia(constraints));
     this.sdhFactory = (session, options) => {
       const sdh = base(session, options) as SessionDescriptionHandler;
+      if (this.nextOffer.get(session)?.hostCandidatesSuffice) sendOnHostCandidates(sdh);
       const original = sdh.getDescription.bind(sdh);
       sdh.getDescription = async (o, m) => {
         const description = await original(o, m);
@@ -169,6 +173,8 @@ export class Phone {
   }
 
   async start(): Promise<void> {
+    const certificate = await this.opts.generateCertificate?.().catch(() => undefined);
+    if (certificate) this.certificates = [certificate];
     await this.registration.start();
   }
 
@@ -194,7 +200,7 @@ export class Phone {
       sessionDescriptionHandlerFactory: this.sdhFactory,
       sessionDescriptionHandlerFactoryOptions: {
         // Only the account's ICE servers: never sip.js's public default STUN server.
-        peerConnectionConfiguration: { iceServers: account.iceServers.map((s) => ({ ...s })) },
+        peerConnectionConfiguration: { iceServers: account.iceServers.map((s) => ({ ...s })), ...(this.certificates ? { certificates: this.certificates } : {}) },
         iceGatheringTimeout: this.opts.iceGatheringTimeoutMs ?? 1000,
       },
     };
@@ -324,6 +330,7 @@ export class Phone {
       sessionDescriptionHandlerModifiers: [NO_COMFORT_NOISE],
     });
     this.nextOffer.set(inviter, {
+      hostCandidatesSuffice: true,
       wrap: bodyParts.length > 0 ? (sdp) => multipartOffer(sdp, bodyParts, () => this.random()) : undefined,
       // The record's start line before the first INVITE; never more than RECORD_WAIT_MS.
       gate: first && req.recorded ? Promise.race([req.recorded.catch(() => undefined), new Promise((r) => setTimeout(r, RECORD_WAIT_MS))]) : undefined,
@@ -359,15 +366,14 @@ export class Phone {
   }
 
   /** The registered connection when it serves `gateway`, else a connection made for one attempt. */
-  private async connectionFor(gateway: string): Promise<{ ua: UserAgent; own: boolean }> {
+  private connectionFor(gateway: string): { ua: UserAgent; own: boolean } | Promise<{ ua: UserAgent; own: boolean }> {
     const registered = this.registration.userAgent;
     if (registered && this.registration.currentGateway === gateway && registered.isConnected()) return { ua: registered, own: false };
     const ua = new UserAgent({
       ...this.userAgentOptions(gateway),
       transportOptions: { server: gateway, connectionTimeout: 2, keepAliveInterval: 25 },
     });
-    await ua.start();
-    return { ua, own: true };
+    return ua.start().then(() => ({ ua, own: true }));
   }
 
   private attachRemoteMedia(call: ManagedCall): void {
@@ -579,6 +585,34 @@ export class Phone {
     return stats;
   }
 
+}
+
+/** Host candidates come in one burst: this long after the first, the offer has them all. */
+const HOST_CANDIDATE_GRACE_MS = 3;
+
+/**
+ * An emergency offer goes out as soon as its host candidates are in, not when gathering ends (a
+ * STUN answer takes a round trip, an unreachable one the whole EMERGENCY_ICE_GATHERING_MS). The
+ * gateway's media relay still reaches us: it learns our public address from our connectivity checks
+ * (peer-reflexive candidates, RFC 8445 7.2.5.3.1).
+ */
+function sendOnHostCandidates(sdh: SessionDescriptionHandler): void {
+  type Waiting = { waitForIceGatheringComplete(restart?: boolean, timeout?: number): Promise<void> };
+  const waiting = sdh as unknown as Waiting;
+  const wait = waiting.waitForIceGatheringComplete.bind(sdh);
+  waiting.waitForIceGatheringComplete = (restart, timeout) => {
+    const done = wait(restart, timeout);
+    const pc = sdh.peerConnection;
+    const release = (): void => void setTimeout(() => sdh.iceGatheringComplete(), HOST_CANDIDATE_GRACE_MS);
+    if (/ typ host/.test(pc?.localDescription?.sdp ?? '')) release();
+    else
+      pc?.addEventListener('icecandidate', function onCandidate(e: RTCPeerConnectionIceEvent) {
+        if (e.candidate?.type !== 'host') return;
+        pc.removeEventListener('icecandidate', onCandidate);
+        release();
+      });
+    return done;
+  };
 }
 
 /** ED-73: no silence suppression on an emergency call. */

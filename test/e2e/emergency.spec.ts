@@ -135,7 +135,11 @@ test.describe('an emergency call with no registered address', () => {
     expect(invite.requestUri).toMatch(/^sip:17@/);
     expect(invite.header('Priority')).toBe('emergency');
     expect(invite.header('Geolocation')).toBeUndefined();
-    expect(invite.header('Content-Type')).toBe('application/sdp');
+    // No PIDF-LO; the RFC 7852 blocks still go (their Comment says no address was known).
+    const parts = invite.multipart();
+    expect(parts[0]?.header('Content-Type')).toBe('application/sdp');
+    expect(parts.some((p) => p.header('Content-Type') === 'application/pidf+xml')).toBe(false);
+    expect(parts.find((p) => p.header('Content-Type') === 'application/EmergencyCallData.Comment+xml')?.body).toContain('no civic address');
     expect(invite.header('X-Emergency-Service-URN')).toBe('urn:service:sos.police');
   });
 });
