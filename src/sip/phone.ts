@@ -330,7 +330,7 @@ export class Phone {
       sessionDescriptionHandlerModifiers: [NO_COMFORT_NOISE],
     });
     this.nextOffer.set(inviter, {
-      hostCandidatesSuffice: true,
+      hostCandidatesSuffice: this.hostCandidatesSuffice(),
       wrap: bodyParts.length > 0 ? (sdp) => multipartOffer(sdp, bodyParts, () => this.random()) : undefined,
       // The record's start line before the first INVITE; never more than RECORD_WAIT_MS.
       gate: first && req.recorded ? Promise.race([req.recorded.catch(() => undefined), new Promise((r) => setTimeout(r, RECORD_WAIT_MS))]) : undefined,
@@ -376,6 +376,15 @@ export class Phone {
     return ua.start().then(() => ({ ua, own: true }));
   }
 
+  /**
+   * Without TURN, the gateway's media relay learns our public address from our connectivity checks,
+   * so an offer need not wait for STUN. With TURN the administrator says a relay may be needed:
+   * then the offer waits for its candidates (bounded by the gathering timeout).
+   */
+  private hostCandidatesSuffice(): boolean {
+    return !this.opts.account.iceServers.some((s) => s.urls.some((u) => /^turns?:/i.test(u)));
+  }
+
   private attachRemoteMedia(call: ManagedCall): void {
     const sdh = call.session.sessionDescriptionHandler;
     if (sdh instanceof SessionDescriptionHandler && sdh.remoteMediaStream) {
@@ -393,6 +402,7 @@ export class Phone {
       extraHeaders,
       sessionDescriptionHandlerOptions: this.mediaOptions(),
     });
+    if (this.hostCandidatesSuffice()) this.nextOffer.set(inviter, { hostCandidatesSuffice: true });
     const call = this.track(inviter, 'outgoing', target.toString(), target.user ?? target.toString());
     inviter
       .invite({
@@ -431,6 +441,8 @@ export class Phone {
       void invitation.reject({ statusCode: 486 }).catch(() => undefined);
       return;
     }
+    // The answer, too, leaves once the host candidates are in.
+    if (this.hostCandidatesSuffice()) this.nextOffer.set(invitation, { hostCandidatesSuffice: true });
     const remote = invitation.remoteIdentity;
     const call = this.track(invitation, 'incoming', remote.uri.toString(), remote.displayName || remote.uri.user || remote.uri.toString());
     if (possibleCallback) {
@@ -591,10 +603,10 @@ export class Phone {
 const HOST_CANDIDATE_GRACE_MS = 3;
 
 /**
- * An emergency offer goes out as soon as its host candidates are in, not when gathering ends (a
- * STUN answer takes a round trip, an unreachable one the whole EMERGENCY_ICE_GATHERING_MS). The
- * gateway's media relay still reaches us: it learns our public address from our connectivity checks
- * (peer-reflexive candidates, RFC 8445 7.2.5.3.1).
+ * An offer goes out as soon as its host candidates are in, not when gathering ends (a STUN answer
+ * takes a round trip, an unreachable one the whole gathering timeout). The gateway's media relay
+ * still reaches us: it learns our public address from our connectivity checks (peer-reflexive
+ * candidates, RFC 8445 7.2.5.3.1).
  */
 function sendOnHostCandidates(sdh: SessionDescriptionHandler): void {
   type Waiting = { waitForIceGatheringComplete(restart?: boolean, timeout?: number): Promise<void> };
