@@ -8,24 +8,16 @@
  * both on the system clock.
  */
 import { chromium, type Browser } from '@playwright/test';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS } from '../playwright.config';
 import { startGateway, FAR_END_EXTENSION, type Gateway } from '../test/gateway/harness';
 import { startSilentUdp, startStunServer } from '../test/gateway/stun-server';
 import { accountFor, launchWebHost } from '../test/e2e/fixtures';
+import { fmt, writeProvisioning } from './lib';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
-
-const fmt = (xs: number[]): string =>
-  xs.length === 0 ? 'no samples' : `median ${median(xs).toFixed(0)} ms (n=${xs.length}, min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
 
 const invites: Array<{ target: string; at: number }> = [];
 
@@ -46,15 +38,7 @@ async function run(browser: Browser, gw: Gateway, sc: Scenario): Promise<Samples
   const out: Samples = { startToRegistered: [], pressToInvite: [], pressToAudio: [] };
   for (let i = 0; i < RUNS; i++) {
     const dataDir = mkdtempSync(join(tmpdir(), 'softphone-bench-'));
-    const provisioningPath = join(dataDir, 'provisioning.json');
-    writeFileSync(
-      provisioningPath,
-      JSON.stringify({
-        version: 1,
-        account: { ...accountFor(gw), iceServers: sc.iceServers },
-        emergency: { homeCountry: 'FR', address: { country: 'FR', HNO: '10', RD: 'Rue de la Paix', PC: '75002', A3: 'Paris', FLR: '3' } },
-      }),
-    );
+    const provisioningPath = writeProvisioning(dataDir, accountFor(gw), sc.iceServers);
     const t0 = Date.now();
     const host = await launchWebHost({ dataDir, provisioningPath });
     const context = await browser.newContext({ permissions: ['microphone'] });
