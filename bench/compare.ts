@@ -14,7 +14,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -433,9 +433,15 @@ const report = [
   ...notes.map((x) => `- ${x}`),
   '',
 ];
+/** Where the hand-written part of bench/results.md begins. */
+const HAND_WRITTEN = '## Why the goals that are missed are missed';
 const text = report.join('\n');
 console.log(`\n${text}`);
 if (n >= 7) {
-  writeFileSync(join(HERE, 'results.md'), text);
+  // The hand-written analysis after the measured part survives a new run.
+  const file = join(HERE, 'results.md');
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const kept = previous.indexOf(HAND_WRITTEN);
+  writeFileSync(file, kept >= 0 ? `${text}\n${previous.slice(kept)}` : text);
   console.log('written to bench/results.md');
 } else console.log(`(${n} runs: bench/results.md left as it is; it needs BENCH_RUNS ≥ 7)`);
