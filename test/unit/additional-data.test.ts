@@ -4,6 +4,7 @@
  * content types are the RFC's, and the validator really rejects broken blocks, so these tests
  * would catch a broken builder.
  */
+import { HOSTILE_TEXTS } from '../helpers/hostile-text';
 import fc from 'fast-check';
 import { DOMParser } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
@@ -340,24 +341,7 @@ describe('describeCallContext', () => {
   }, SLOW);
 });
 
-const hostile: Array<[string, string]> = [
-  ['angle brackets', '<b>x</b> < >'],
-  ['ampersands', 'A & B &amp; &#0; &unknown;'],
-  ['quotes', `"it's" « » „“`],
-  ['CDATA end', ']]> <![CDATA[ x ]]>'],
-  ['comment and PI', '<!-- x --> <?xml x?>'],
-  ['CR/LF and tabs', 'a\r\nb\nc\rd\te'],
-  ['right-to-left', '\u200Fשלום\u200E \u202Eevil\u202C مرحبا'],
-  ['emoji', 'Alice 🚑🔥👩🏽‍🚒'],
-  ['lone high surrogate', 'a\uD800b'],
-  ['lone low surrogate', 'a\uDC00b'],
-  ['reversed pair', '\uDC00\uD800x'],
-  ['control characters', '\u0000\u0001\u0007\u0008\u000B\u000C\u000E\u001F x'],
-  ['U+FFFE and U+FFFF', 'x\uFFFE\uFFFFy'],
-  ['only forbidden characters', '\u0000\uD800\uFFFF'],
-  ['5000 characters', 'x'.repeat(5000)],
-  ['5000 mixed characters', '<&"\'🚑\u0000]]>'.repeat(500)],
-];
+const hostile = HOSTILE_TEXTS;
 
 /** Every text field of every block, filled with `t`. */
 function hostileParts(t: string): AdditionalDataPart[] {
