@@ -6,7 +6,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve('main/index.ts') } },
+      // web.js is the web-mode host (main/web/cli.ts): built, so it starts without compiling TypeScript.
+      rollupOptions: { input: { index: resolve('main/index.ts'), web: resolve('main/web/cli.ts') } },
     },
   },
   preload: {
@@ -26,6 +27,8 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: 'out/renderer',
+      // electron-vite leaves the renderer unminified; minified, the page parses and registers sooner.
+      minify: true,
       rollupOptions: { input: resolve('renderer/index.html') },
     },
   },

@@ -8,8 +8,9 @@
  * Fails (exit 1) on any failed call, on anything a call left open (an RTCPeerConnection that took
  * part in a call and is not closed, or more than one spare never used; a live MediaStream track; a
  * WebSocket besides the registration's: page-probes.js), or when the
- * page's JS heap (after forced GC) or the web host's RSS grew by more than 10% from call 20 to the
- * last call. CI runs it with SOAK_CALLS=40 (test/run-all.ts).
+ * page's JS heap without compiled code (after forced GC, from heap snapshots) or the web host's RSS
+ * grew by more than 10% from call 20 to the last call; the whole heap is reported too. CI runs it with SOAK_CALLS=40
+ * (test/run-all.ts), once more when failed calls were its only problem (exit 3).
  */
 import { chromium, type Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS } from '../playwright.config';
 import { FAR_END_EXTENSION, PSAP_USER, startGateway } from '../test/gateway/harness';
+import { readSipDump } from '../test/gateway/sipdump';
 import { accountFor, launchWebHost } from '../test/e2e/fixtures';
 import { audioCounters, openThings, PAGE_PROBES, sleep, writeProvisioning, type OpenThings } from './lib';
 
@@ -59,6 +61,8 @@ const browser = await chromium.launch({
 
 interface Memory {
   heap: number;
+  /** From a heap snapshot (taken only at the two measuring points). */
+  snapshot?: { code: number; other: number };
   rss: number;
   /** Chromium's DOM counters (CDP Memory.getDOMCounters), after the GCs: a leak of nodes or listeners shows here. */
   nodes: number;
@@ -86,16 +90,36 @@ async function memory(page: Page): Promise<Memory> {
   return { heap, rss, nodes: dom.nodes, listeners: dom.jsEventListeners };
 }
 
-/** A V8 heap snapshot of the page (Chrome DevTools' format), for a leak hunt. */
-async function heapSnapshot(page: Page, name: string): Promise<void> {
-  if (!SNAPSHOTS) return;
-  mkdirSync(SNAPSHOTS, { recursive: true });
+/**
+ * A V8 heap snapshot of the page: its live objects' sizes, split into compiled code (bytecode and
+ * machine code, which V8's optimising compilers keep adding for hot functions for a long while)
+ * and everything else (where a leak would show). Written to SOAK_HEAP_SNAPSHOTS when set.
+ */
+async function heapSnapshot(page: Page, name: string): Promise<{ code: number; other: number }> {
   const cdp = await page.context().newCDPSession(page);
   const chunks: string[] = [];
   cdp.on('HeapProfiler.addHeapSnapshotChunk', (e) => chunks.push(e.chunk));
+  await cdp.send('HeapProfiler.collectGarbage');
   await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
   await cdp.detach();
-  writeFileSync(join(SNAPSHOTS, `${name}.heapsnapshot`), chunks.join(''));
+  const json = chunks.join('');
+  if (SNAPSHOTS) {
+    mkdirSync(SNAPSHOTS, { recursive: true });
+    writeFileSync(join(SNAPSHOTS, `${name}.heapsnapshot`), json);
+  }
+  const snap = JSON.parse(json) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[] };
+  const fields = snap.snapshot.meta.node_fields;
+  const typeAt = fields.indexOf('type');
+  const sizeAt = fields.indexOf('self_size');
+  const code = snap.snapshot.meta.node_types[0].indexOf('code');
+  let codeBytes = 0;
+  let other = 0;
+  for (let n = 0; n < snap.nodes.length; n += fields.length) {
+    const size = snap.nodes[n + sizeAt] as number;
+    if (snap.nodes[n + typeAt] === code) codeBytes += size;
+    else other += size;
+  }
+  return { code: codeBytes, other };
 }
 
 const mb = (n: number): string => `${(n / 2 ** 20).toFixed(2)} MB`;
@@ -157,6 +181,17 @@ async function placeCall(page: Page, kind: Kind, i: number): Promise<void> {
   await call.waitFor({ state: 'detached', timeout: 10_000 });
 }
 
+/** What a failed call left to see: the call panels as the user sees them, and what reached the emergency edge. */
+async function diagnose(page: Page, since: number): Promise<void> {
+  for (const panel of await page.getByTestId('call').all()) {
+    const state = await panel.getAttribute('data-call-state').catch(() => null);
+    const text = (await panel.innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 400);
+    console.log(`  call panel (${state}): ${text}`);
+  }
+  const edge = readSipDump(gw.sipDumpDir).filter((m) => m.time * 1000 >= since - 5);
+  console.log(`  emergency edge since the press: ${edge.length ? edge.map((m) => `${m.direction} ${m.raw.split('\r\n')[0]}`).join(' | ') : 'nothing'}`);
+}
+
 /** After a failed call: hang up whatever is left, on both ends, and wait for a registered, idle page. */
 async function recover(page: Page): Promise<void> {
   await gw.farEnd.command('hangup').catch(() => undefined);
@@ -207,6 +242,7 @@ try {
   let inARow = 0;
   for (let i = 1; i <= CALLS; i++) {
     const kind = kindOf(i);
+    const callStarted = Date.now();
     try {
       await placeCall(page, kind, i);
       counts[kind] += 1;
@@ -216,6 +252,7 @@ try {
       const error = (err instanceof Error ? err.message : String(err)).split('\n')[0] as string;
       failures.push({ call: i, kind, error });
       console.log(`call ${i} (${kind}) FAILED: ${error}`);
+      await diagnose(page, callStarted);
       await recover(page);
     }
     done = i;
@@ -226,7 +263,7 @@ try {
     }
     if (i === MEMORY_BASE_AT) {
       base = await memory(page);
-      await heapSnapshot(page, `after-call-${i}`);
+      base.snapshot = await heapSnapshot(page, `after-call-${i}`);
     }
     // The trend every 10 calls, to tell a steady leak from a one-off step.
     if (i % 10 === 0) {
@@ -249,7 +286,7 @@ try {
     }
   }
   last = await memory(page);
-  await heapSnapshot(page, `after-call-${done}`);
+  last.snapshot = await heapSnapshot(page, `after-call-${done}`);
   await context.close();
 } catch (err) {
   // Setup or measurement broke: still a closing line, and a failure.
@@ -276,12 +313,21 @@ if (base && last) {
   console.log(`page JS heap (after GC): ${mb(base.heap)} after call ${MEMORY_BASE_AT}, ${mb(last.heap)} after call ${done} (${pct(heapGrowth)})`);
   console.log(`web host RSS:            ${mb(base.rss)} after call ${MEMORY_BASE_AT}, ${mb(last.rss)} after call ${done} (${pct(rssGrowth)})`);
   console.log(`page DOM nodes / JS event listeners: ${base.nodes} / ${base.listeners} after call ${MEMORY_BASE_AT}, ${last.nodes} / ${last.listeners} after call ${done}`);
-  if (heapGrowth > GROWTH_LIMIT) {
-    problems.push(`page heap grew ${pct(heapGrowth)} (limit +${GROWTH_LIMIT * 100}%)`);
+  const b = base.snapshot as { code: number; other: number };
+  const l = last.snapshot as { code: number; other: number };
+  const dataGrowth = growth(b.other, l.other);
+  console.log(`page heap snapshot: objects ${mb(b.other)} → ${mb(l.other)} (${pct(dataGrowth)}), compiled code ${mb(b.code)} → ${mb(l.code)} (${pct(growth(b.code, l.code))})`);
+  // The limit applies to the heap without compiled code: V8 keeps compiling hot functions for
+  // hundreds of calls (with --jitless the whole heap stays flat), which is not a leak.
+  if (dataGrowth > GROWTH_LIMIT) {
+    problems.push(`page heap objects grew ${pct(dataGrowth)} (limit +${GROWTH_LIMIT * 100}%)`);
     if (!SNAPSHOTS) console.log('(SOAK_HEAP_SNAPSHOTS=<dir> writes heap snapshots after call 20 and the last, to compare in DevTools)');
   }
+  if (heapGrowth > GROWTH_LIMIT && dataGrowth <= GROWTH_LIMIT) console.log(`note: the whole JS heap grew ${pct(heapGrowth)}, all but ${mb(l.other - b.other)} of it compiled code`);
   if (rssGrowth > GROWTH_LIMIT) problems.push(`host RSS grew ${pct(rssGrowth)} (limit +${GROWTH_LIMIT * 100}%)`);
 } else problems.push('memory not measured');
 if (done < CALLS) problems.push(`${done} of ${CALLS} calls made`);
 console.log(problems.length ? `soak: FAILED: ${problems.join('; ')}` : `soak: passed: ${done} calls, 0 failures, nothing left open, memory within +${GROWTH_LIMIT * 100}%`);
-process.exit(problems.length ? 1 : 0);
+// 3: failed calls and nothing else (no leak, memory within bounds), which CI runs once more.
+const callsOnly = problems.length > 0 && leaks.length === 0 && failures.length > 0 && !problems.some((p) => /grew|not measured|aborted|register/.test(p));
+process.exit(problems.length === 0 ? 0 : callsOnly ? 3 : 1);

@@ -1,5 +1,5 @@
 import { type Checked, type FieldError, fieldError } from './result';
-import { Grammar } from 'sip.js/lib/grammar';
+import { Grammar } from 'sip.js/lib/grammar/index.js';
 
 export interface IceServer {
   urls: string[];

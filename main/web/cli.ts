@@ -1,6 +1,7 @@
 /**
- * Web mode: `node --import tsx main/web/cli.ts [--port N] [--data-dir DIR] [--provisioning FILE]`
- * (or `npm run web`, which builds the renderer first). The app runs in an ordinary browser; the host
+ * Web mode: `node out/main/web.js [--port N] [--data-dir DIR] [--provisioning FILE]`, this file as
+ * `npx electron-vite build` builds it (`npm run web` builds, then starts it; `node --import tsx
+ * main/web/cli.ts` runs the source). The app runs in an ordinary browser; the host
  * services run in this Node process. `--test-interfaces FILE` is for tests only (see --help).
  *
  * Stdout carries exactly one machine-readable line, `SOFTPHONE_WEB_URL=http://127.0.0.1:PORT/#token=TOKEN`,
@@ -35,7 +36,7 @@ try {
 }
 if (values.help) {
   process.stderr.write(
-    'usage: node --import tsx main/web/cli.ts [--port N] [--data-dir DIR] [--provisioning FILE]\n' +
+    'usage: node out/main/web.js [--port N] [--data-dir DIR] [--provisioning FILE]\n' +
       '\n' +
       'Test only:\n' +
       '  --test-interfaces FILE  read the network interfaces from FILE (JSON shaped like os.networkInterfaces(),\n' +

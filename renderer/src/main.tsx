@@ -10,12 +10,14 @@ async function boot(): Promise<void> {
   const root = createRoot(document.getElementById('root') as HTMLElement);
   const state = await getHost().getState();
   await initI18n(resolveLanguage(state.preferences.language, state.systemLocale || navigator.language));
+  // Started before the first render, so registering does not wait for it.
+  const started = startApp(state);
   root.render(
     <StrictMode>
       <App />
     </StrictMode>,
   );
-  await startApp(state);
+  await started;
 }
 
 void boot().catch((err: unknown) => {

@@ -173,8 +173,12 @@ export class Phone {
   }
 
   async start(): Promise<void> {
-    const certificate = await this.opts.generateCertificate?.().catch(() => undefined);
-    if (certificate) this.certificates = [certificate];
+    // The certificate is made while registering, not before: calls use it once it is there
+    // (before that, the browser makes one for the call, as it would anyway).
+    void this.opts.generateCertificate?.().then(
+      (certificate) => void (this.certificates = [certificate]),
+      () => undefined,
+    );
     await this.registration.start();
   }
 

@@ -4,7 +4,7 @@
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGateway, type Gateway } from '../gateway/harness';
@@ -26,6 +26,9 @@ export interface HostOptions {
   testInterfacesFile?: string;
 }
 
+/** The web-mode host as electron-vite builds it from main/web/cli.ts. */
+export const WEB_HOST = 'out/main/web.js';
+
 export async function launchWebHost(opts: {
   dataDir: string;
   provisioningPath?: string;
@@ -33,7 +36,9 @@ export async function launchWebHost(opts: {
   /** Passed as the CLI's --test-interfaces (the only way in: no environment variable). */
   testInterfacesFile?: string;
 }): Promise<WebHost> {
-  const args = ['--import', 'tsx', 'main/web/cli.ts', '--port', '0', '--data-dir', opts.dataDir];
+  // The built host (npx electron-vite build), as `npm run web` starts it: no TypeScript compiled at start.
+  if (!existsSync(WEB_HOST)) throw new Error(`${WEB_HOST} is missing: run \`npx electron-vite build\` first`);
+  const args = [WEB_HOST, '--port', '0', '--data-dir', opts.dataDir];
   if (opts.provisioningPath) args.push('--provisioning', opts.provisioningPath);
   if (opts.testInterfacesFile) args.push('--test-interfaces', opts.testInterfacesFile);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'en_US.UTF-8', ...opts.env } });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import libphonenumber from 'google-libphonenumber';
 import { describe, expect, it } from 'vitest';
 import { generateEmergencyNumbers } from '../../scripts/gen-emergency-numbers';
+import { generateLibphonenumberData } from '../../scripts/gen-libphonenumber-data';
 import { EmergencyCatalogue, type EmergencyNumber } from '../../src/emergency/catalogue';
 
 const read = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
@@ -265,6 +266,33 @@ describe('list()', () => {
 });
 
 describe('the generated data', () => {
+  it('libphonenumber.json is up to date with the installed google-libphonenumber', () => {
+    expect(read('src/emergency/data/libphonenumber.json')).toBe(generateLibphonenumberData());
+  });
+  it('answers as google-libphonenumber itself does, in every region: emergency or not, calling codes, regions', () => {
+    const short = libphonenumber.ShortNumberInfo.getInstance();
+    const util = libphonenumber.PhoneNumberUtil.getInstance() as libphonenumber.PhoneNumberUtil & { getRegionCodesForCountryCode(c: number): string[] };
+    // Every string of 1 to 3 digits, plus each region's longer numbers and their neighbours.
+    const short3 = [1, 2, 3].flatMap((len) => Array.from({ length: 10 ** len }, (_, n) => String(n).padStart(len, '0')));
+    let checked = 0;
+    for (const region of REGIONS) {
+      const longer = catalogue.list(region).map((e) => e.number).filter((n) => n.length > 3).flatMap((n) => [n, `${n}0`, n.slice(0, -1) + '9']);
+      for (const digits of [...short3, ...longer]) {
+        const theirs = short.isEmergencyNumber(digits, region);
+        const ours = catalogue.lookup(region, digits);
+        // Ours may know more (AOSP, the French list); never less than libphonenumber.
+        if (theirs && ours === null) throw new Error(`${region} ${digits}: libphonenumber says emergency, the catalogue does not`);
+        if (!theirs && ours?.source === 'libphonenumber') throw new Error(`${region} ${digits}: the catalogue credits libphonenumber wrongly`);
+        checked += 1;
+      }
+      expect(catalogue.callingCodeOf(region)).toBe(util.getCountryCodeForRegion(region));
+      expect(catalogue.regionsForCallingCode(util.getCountryCodeForRegion(region))).toEqual(util.getRegionCodesForCountryCode(util.getCountryCodeForRegion(region)));
+      expect(catalogue.isKnownRegion(region.toLowerCase())).toBe(true);
+    }
+    expect(checked).toBeGreaterThan(245 * 1110);
+    expect(catalogue.isKnownRegion('XX')).toBe(false);
+    expect(catalogue.callingCodeOf('XX')).toBe(util.getCountryCodeForRegion('XX'));
+  });
   it('is up to date with data/aosp-eccdata/eccdata.txt', () => {
     expect(read('src/emergency/data/emergency-numbers.json')).toBe(generateEmergencyNumbers(SOURCE_TEXT));
   });
