@@ -109,6 +109,9 @@ export interface NetworkReport {
 import type { FieldError } from './result';
 
 export type Language = 'system' | 'fr' | 'en';
+/** `system` follows the OS (prefers-color-scheme, forced-colors); the others are chosen in Settings. */
+export type Theme = 'system' | 'light' | 'dark' | 'high-contrast';
+export const THEMES: readonly Theme[] = ['system', 'light', 'dark', 'high-contrast'];
 
 export interface Preferences {
   language: Language;
@@ -116,6 +119,7 @@ export interface Preferences {
   audioInputId: string;
   audioOutputId: string;
   doNotDisturb: boolean;
+  theme: Theme;
 }
 
 /** Everything the emergency path needs, read ahead of time: nothing is fetched when 112 is pressed. */
@@ -231,6 +235,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   audioInputId: '',
   audioOutputId: '',
   doNotDisturb: false,
+  theme: 'system',
 };
 
 export class HostCallError extends Error {}
@@ -295,6 +300,7 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
       else if ((k === 'audioInputId' || k === 'audioOutputId') && (typeof v !== 'string' || v.length > 512))
         throw new HostCallError(`bad ${k}`);
       else if (k === 'doNotDisturb' && typeof v !== 'boolean') throw new HostCallError('bad doNotDisturb');
+      else if (k === 'theme' && !THEMES.includes(v as Theme)) throw new HostCallError('bad theme');
       // Own keys only: `in` would let `constructor`, `toString` and `__proto__` through.
       else if (!Object.hasOwn(DEFAULT_PREFERENCES, k)) throw new HostCallError(`unknown preference ${k}`);
     }

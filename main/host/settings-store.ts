@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { checkAccount, withoutPassword, type Account } from '../../src/account';
 import { validateCivicAddress } from '../../src/emergency/address-validation';
 import type { CivicAddress } from '../../src/emergency/civic-address';
-import { DEFAULT_PREFERENCES, type HostNotice, type HostState, type Preferences } from '../../src/host-api';
+import { DEFAULT_PREFERENCES, THEMES, type HostNotice, type HostState, type Preferences, type Theme } from '../../src/host-api';
 import { checkProvisionedEmergency, type ProvisionedEmergency } from './provisioning';
 
 // A type alias, not an interface: conf wants Record<string, unknown>, which interfaces don't satisfy.
@@ -128,6 +128,7 @@ export const settingsOptions = {
         audioInputId: text,
         audioOutputId: text,
         doNotDisturb: { type: 'boolean' },
+        theme: { enum: ['system', 'light', 'dark', 'high-contrast'] },
       },
     },
   },
@@ -207,6 +208,7 @@ export function salvage(original: Buffer | null, into: SettingsBackend): string[
       audioInputId: typeof p.audioInputId === 'string' ? p.audioInputId : '',
       audioOutputId: typeof p.audioOutputId === 'string' ? p.audioOutputId : '',
       doNotDisturb: p.doNotDisturb === true,
+      theme: THEMES.includes(p.theme as Theme) ? (p.theme as Theme) : 'system',
     });
   }
   if (typeof raw.deviceId === 'string' && /^[0-9a-f-]{36}$/.test(raw.deviceId)) keep('deviceId', raw.deviceId);

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/App';
+import { ThemeRoot } from './components/ThemeRoot';
 import { getHost } from './host';
 import { initI18n, resolveLanguage } from './i18n';
 import { startApp } from './store';
@@ -14,7 +15,9 @@ async function boot(): Promise<void> {
   const started = startApp(state);
   root.render(
     <StrictMode>
-      <App />
+      <ThemeRoot>
+        <App />
+      </ThemeRoot>
     </StrictMode>,
   );
   await started;

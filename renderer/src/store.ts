@@ -14,8 +14,12 @@ import { Phone, type AudioStats, type PhoneSnapshot } from '../../src/sip/phone'
 import { getHost } from './host';
 import { playRemote, setOutputDevice, stopRemote } from './audio';
 import { changeLanguage, resolveLanguage } from './i18n';
+import { lastHeardAt } from '../../src/call-audio';
 
 export type View = 'dialer' | 'settings';
+/** The first-run steps, in order; null once done or skipped. */
+export type OnboardingStep = 'account' | 'address' | 'test';
+export const ONBOARDING_STEPS: readonly OnboardingStep[] = ['account', 'address', 'test'];
 
 export interface AppState {
   host: HostState | null;
@@ -27,6 +31,8 @@ export interface AppState {
   battery: { charging: boolean; level: number } | null;
   phone: PhoneSnapshot;
   stats: Record<string, AudioStats>;
+  /** When each call last received audio packets (Date.now()), for the "no sound" warning. */
+  heardAt: Record<string, number>;
   dialInput: string;
   /** What the typed digits are, recomputed on every key press. */
   classification: Classification;
@@ -36,6 +42,8 @@ export interface AppState {
   /** The emergency call whose hang-up awaits confirmation. */
   confirmHangup: string | null;
   view: View;
+  /** First run (no account yet): the step shown instead of the views, or null. */
+  onboarding: OnboardingStep | null;
   accountErrors: FieldError[];
   accountSaved: boolean;
   editingAddress: boolean;
@@ -52,6 +60,8 @@ export interface AppState {
   appendDigit(d: string): void;
   backspace(): void;
   setView(v: View): void;
+  /** Moves first run on to the step after `from` (done after the last); skipping is the same move. */
+  nextOnboardingStep(from: OnboardingStep): void;
   dial(): void;
   answer(id: string): void;
   decline(id: string): void;
@@ -88,12 +98,14 @@ export const useApp = create<AppState>((set, get) => ({
   battery: null,
   phone: { registration: { status: 'unconfigured' }, calls: [] },
   stats: {},
+  heardAt: {},
   dialInput: '',
   classification: { emergency: false },
   dialError: null,
   testCallRefused: null,
   confirmHangup: null,
   view: 'dialer',
+  onboarding: null,
   accountErrors: [],
   accountSaved: false,
   editingAddress: false,
@@ -107,6 +119,7 @@ export const useApp = create<AppState>((set, get) => ({
     const result = await getHost().saveEmergencyAddress(values);
     if (!result.ok) return result;
     set({ host: result.state, classification: classifyInput(get().dialInput, result.state) });
+    get().nextOnboardingStep('address');
     return { ok: true };
   },
   confirmEmergencyAddress: async () => {
@@ -120,7 +133,13 @@ export const useApp = create<AppState>((set, get) => ({
   setDialInput: (v) => set(typed(v)),
   appendDigit: (d) => set((s) => typed(s.dialInput + d)),
   backspace: () => set((s) => typed(s.dialInput.slice(0, -1))),
-  setView: (view) => set({ view }),
+  // Going to a view leaves first run: the dialer must never be more than one click away.
+  setView: (view) => set({ view, onboarding: null }),
+  nextOnboardingStep: (from) => {
+    if (get().onboarding !== from) return;
+    const next = ONBOARDING_STEPS[ONBOARDING_STEPS.indexOf(from) + 1] ?? null;
+    set({ onboarding: next, view: 'dialer' });
+  },
 
   dial: () => {
     const { dialInput, classification, host } = get();
@@ -161,6 +180,7 @@ export const useApp = create<AppState>((set, get) => ({
     if (!emergencyFlow || !host) return;
     const placed = emergencyFlow.placeTest(host, networkCountry(network), i18next.language);
     set(placed.ok ? { view: 'dialer', testCallRefused: null } : { testCallRefused: placed.detail ?? placed.reason });
+    if (placed.ok) get().nextOnboardingStep('test');
   },
   requestHangup: (id) => {
     const call = get().phone.calls.find((c) => c.id === id);
@@ -185,6 +205,7 @@ export const useApp = create<AppState>((set, get) => ({
       return false;
     }
     set({ host: result.state, accountErrors: [], accountSaved: true });
+    get().nextOnboardingStep('account');
     await restartPhone(result.state);
     return true;
   },
@@ -231,12 +252,16 @@ async function restartPhone(state: HostState): Promise<void> {
 async function pollStats(): Promise<void> {
   if (!phone) return;
   const stats: Record<string, AudioStats> = {};
+  const { stats: before, heardAt: heardBefore } = useApp.getState();
+  const heardAt: Record<string, number> = {};
   for (const call of useApp.getState().phone.calls) {
     if (call.state !== 'established') continue;
     const s = await phone.audioStats(call.id).catch(() => null);
-    if (s) stats[call.id] = s;
+    if (!s) continue;
+    stats[call.id] = s;
+    heardAt[call.id] = lastHeardAt({ packets: before[call.id]?.packetsReceived, heardAt: heardBefore[call.id] }, s.packetsReceived, call.answeredAt, Date.now());
   }
-  useApp.setState({ stats });
+  useApp.setState({ stats, heardAt });
 }
 
 /** Polls call stats: fast just after answer, so "audio flowing" shows promptly, then every second. */
@@ -308,7 +333,8 @@ async function followBattery(): Promise<void> {
 }
 
 export async function startApp(state: HostState): Promise<void> {
-  useApp.setState({ host: state, view: state.account ? 'dialer' : 'settings' });
+  // No account yet: first run walks through the account, the emergency address and a test call.
+  useApp.setState({ host: state, view: 'dialer', onboarding: state.account ? null : 'account' });
   startStatsLoop();
   window.addEventListener('online', () => {
     useApp.setState({ online: true });

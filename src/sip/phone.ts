@@ -39,6 +39,8 @@ export interface AudioStats {
   bytesReceived: number;
   /** Level of the received audio, 0..1, from the inbound RTP stats. */
   audioLevel: number;
+  /** Level of the microphone's audio being sent, 0..1, from the media-source stats. */
+  sendLevel: number;
 }
 
 /** The record must not hold the call back for long if the disk is slow. */
@@ -585,11 +587,12 @@ export class Phone {
   async audioStats(id: string): Promise<AudioStats | null> {
     const pc = this.peerConnection(id);
     if (!pc) return null;
-    const stats: AudioStats = { packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0, audioLevel: 0 };
+    const stats: AudioStats = { packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0, audioLevel: 0, sendLevel: 0 };
     const report = await pc.getStats();
     report.forEach((s: Record<string, unknown>) => {
       if (s.kind !== 'audio' && s.mediaType !== 'audio') return;
-      if (s.type === 'outbound-rtp') {
+      if (s.type === 'media-source') stats.sendLevel = Math.max(stats.sendLevel, Number(s.audioLevel ?? 0));
+      else if (s.type === 'outbound-rtp') {
         stats.packetsSent += Number(s.packetsSent ?? 0);
         stats.bytesSent += Number(s.bytesSent ?? 0);
       } else if (s.type === 'inbound-rtp') {

@@ -116,7 +116,7 @@ test('axe finds no accessibility violations on the dialer and settings', async (
 
 test('switches the interface to French', async ({ app }) => {
   await app.getByRole('button', { name: 'Settings' }).click();
-  await app.getByLabel('Language').selectOption('fr');
+  await app.getByLabel('Language', { exact: true }).selectOption('fr');
   await expect(app.getByRole('button', { name: 'Paramètres' })).toBeVisible();
   await expect(app.locator('html')).toHaveAttribute('lang', 'fr');
 });

@@ -227,6 +227,7 @@ test('an emergency call placed during another call holds that call and goes out'
   await app.getByLabel('Number or SIP address').fill('1000');
   await app.getByRole('button', { name: 'Call', exact: true }).click();
   await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+  await app.getByRole('button', { name: 'New call' }).click();
   await dialEmergency(app, '112');
   await expect(app.locator('[data-testid="call"][data-emergency="true"]')).toHaveAttribute('data-call-state', 'established', { timeout: 15_000 });
   await expect(app.locator('[data-testid="call"]:not([data-emergency])')).toContainText('On hold');
@@ -280,6 +281,9 @@ test('dialling an emergency number again during an emergency call keeps the call
   const mark = gateway.farEnd.mark();
   await dialEmergency(app, '112');
   await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+  // The call screen has taken over the dialer; "New call" brings it back.
+  await expect(app.getByLabel('Number or SIP address')).toHaveCount(0);
+  await app.getByRole('button', { name: 'New call' }).click();
   await dialEmergency(app, '15');
   await expect(app.getByTestId('call')).toHaveCount(1);
   await expect(app.getByTestId('call')).toHaveAttribute('data-call-state', 'established');

@@ -43,6 +43,7 @@ test.describe('a real emergency during a test call', () => {
     await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, testMark);
     const since = Date.now();
     const mark = gateway.farEnd.mark();
+    await app.getByRole('button', { name: 'New call' }).click();
     await app.getByLabel('Number or SIP address').fill('911');
     await app.getByTestId('emergency-call-button').click();
     const established = await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);

@@ -1,3 +1,4 @@
+import { checkHostCall } from '../../src/host-api';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -223,11 +224,19 @@ describe('host services: preferences', () => {
     const api = host(dir);
     const patch = JSON.parse('{"language":"en","__proto__":{"polluted":true},"constructor":"x","toString":"y","evil":1}');
     const state = await api.setPreferences(patch);
-    expect(Object.keys(state.preferences).sort()).toEqual(['audioInputId', 'audioOutputId', 'doNotDisturb', 'language']);
+    expect(Object.keys(state.preferences).sort()).toEqual(['audioInputId', 'audioOutputId', 'doNotDisturb', 'language', 'theme']);
     expect(state.preferences.language).toBe('en');
     const stored = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).preferences;
-    expect(Object.keys(stored).sort()).toEqual(['audioInputId', 'audioOutputId', 'doNotDisturb', 'language']);
+    expect(Object.keys(stored).sort()).toEqual(['audioInputId', 'audioOutputId', 'doNotDisturb', 'language', 'theme']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+  it('keeps a theme it knows, and refuses any other', async () => {
+    const api = host(tmp());
+    expect((await api.setPreferences({ theme: 'high-contrast' })).preferences.theme).toBe('high-contrast');
+    // The bridge refuses it first (checkHostCall); the store's schema refuses it too.
+    expect(() => checkHostCall('setPreferences', [{ theme: 'neon' }])).toThrow(/bad theme/);
+    await expect(api.setPreferences({ theme: 'neon' } as never)).rejects.toThrow(/preferences\/theme/);
+    expect((await api.getState()).preferences.theme).toBe('high-contrast');
   });
 });
 

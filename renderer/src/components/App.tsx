@@ -1,7 +1,12 @@
+import { Button, ToggleButton } from '@fluentui/react-components';
+import { AlertOffFilled, AlertRegular, CallAddRegular, DialpadRegular, SettingsRegular } from '@fluentui/react-icons';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../store';
+import { AvailabilityPill } from './Availability';
 import { CallPanel, IncomingCall } from './CallPanel';
 import { Dialer } from './Dialer';
+import { FirstRun } from './FirstRun';
 import { PanelBoundary } from './PanelBoundary';
 import { RegistrationStatus } from './RegistrationStatus';
 import { SettingsView } from './SettingsView';
@@ -28,32 +33,55 @@ export function App(): React.JSX.Element {
   const calls = useApp((s) => s.phone.calls);
   const dnd = useApp((s) => s.host?.preferences.doNotDisturb ?? false);
   const setPreferences = useApp((s) => s.setPreferences);
+  const [newCall, setNewCall] = useState(false);
+  const onboarding = useApp((s) => s.onboarding);
   // A possible callback from emergency services comes before any other ringing call.
   const ringing = calls
     .filter((c) => c.direction === 'incoming' && c.state === 'ringing')
     .sort((a, b) => Number(Boolean(b.possibleCallback)) - Number(Boolean(a.possibleCallback)));
   const active = calls.filter((c) => !(c.direction === 'incoming' && c.state === 'ringing'));
+  // While a call is up, its screen takes over the dialer view; "New call" brings the dialer back
+  // (for an emergency number among others), and it returns by itself when the call ends.
+  const inCall = active.some((c) => c.state !== 'ended');
+  useEffect(() => {
+    if (!inCall) setNewCall(false);
+  }, [inCall]);
+  const showDialer = !inCall || newCall;
+  // During first run no view is current: either one leaves it.
+  const current = onboarding ? null : view;
   return (
     <div className="app">
-      <header>
-        <h1>{t('app.title')}</h1>
-        <RegistrationStatus />
-        <button
-          type="button"
-          className={`dnd${dnd ? ' dnd-on' : ''}`}
-          aria-pressed={dnd}
-          title={t('dnd.help')}
-          onClick={() => void setPreferences({ doNotDisturb: !dnd })}
-        >
-          {t('dnd.label')}
-        </button>
-        <nav aria-label={t('nav.main')}>
-          <button type="button" aria-current={view === 'dialer' ? 'page' : undefined} onClick={() => setView('dialer')}>
-            {t('nav.dialer')}
-          </button>
-          <button type="button" aria-current={view === 'settings' ? 'page' : undefined} onClick={() => setView('settings')}>
-            {t('nav.settings')}
-          </button>
+      <header className="app-header">
+        <div className="app-title-row">
+          <h1>{t('app.title')}</h1>
+          <ToggleButton
+            size="small"
+            appearance={dnd ? 'primary' : 'subtle'}
+            className={`dnd${dnd ? ' dnd-on' : ''}`}
+            checked={dnd}
+            icon={dnd ? <AlertOffFilled /> : <AlertRegular />}
+            title={t('dnd.help')}
+            onClick={() => void setPreferences({ doNotDisturb: !dnd })}
+          >
+            {t('dnd.label')}
+          </ToggleButton>
+        </div>
+        <div className="app-status-row">
+          <RegistrationStatus />
+          <AvailabilityPill />
+        </div>
+        <nav aria-label={t('nav.main')} className="app-nav">
+          {(['dialer', 'settings'] as const).map((v) => (
+            <Button
+              key={v}
+              appearance={current === v ? 'primary' : 'subtle'}
+              aria-current={current === v ? 'page' : undefined}
+              icon={v === 'dialer' ? <DialpadRegular /> : <SettingsRegular />}
+              onClick={() => setView(v)}
+            >
+              {t(`nav.${v}`)}
+            </Button>
+          ))}
         </nav>
       </header>
       <PanelBoundary name="notices">
@@ -70,9 +98,18 @@ export function App(): React.JSX.Element {
             <CallPanel call={c} />
           </PanelBoundary>
         ))}
-        <PanelBoundary key={view} name={view === 'dialer' ? 'dialer' : 'settings'}>
-          {view === 'dialer' ? <Dialer /> : <SettingsView />}
-        </PanelBoundary>
+        {view === 'dialer' && inCall && !newCall && (
+          <Button className="new-call" icon={<CallAddRegular />} onClick={() => setNewCall(true)}>
+            {t('call.newCall')}
+          </Button>
+        )}
+        {onboarding ? (
+          <FirstRun step={onboarding} />
+        ) : (view === 'settings' || showDialer) && (
+          <PanelBoundary key={view} name={view === 'dialer' ? 'dialer' : 'settings'}>
+            {view === 'dialer' ? <Dialer /> : <SettingsView />}
+          </PanelBoundary>
+        )}
       </main>
     </div>
   );

@@ -1,11 +1,11 @@
+import { CheckmarkCircleFilled, ErrorCircleFilled, WarningFilled } from '@fluentui/react-icons';
 import { useTranslation } from 'react-i18next';
 import { emergencyAvailability } from '../../../src/emergency/availability';
 import { networkCountry, useApp } from '../store';
 import { useReminderDue } from './EmergencyAddress';
 
-/** Ready, Degraded or Unavailable: whether emergency calls can be made from this phone now. */
-export function AvailabilityBanner(): React.JSX.Element | null {
-  const { t } = useTranslation();
+/** Ready, Degraded or Unavailable, with reasons: whether emergency calls can be made from this phone now. */
+function useAvailability(): ReturnType<typeof emergencyAvailability> | null {
   const online = useApp((s) => s.online);
   const battery = useApp((s) => s.battery);
   const registered = useApp((s) => s.phone.registration.status === 'registered');
@@ -13,7 +13,7 @@ export function AvailabilityBanner(): React.JSX.Element | null {
   const country = useApp((s) => networkCountry(s.network));
   const reminderDue = useReminderDue();
   if (!emergency) return null;
-  const a = emergencyAvailability({
+  return emergencyAvailability({
     online,
     registered,
     hasAddress: emergency.address !== null,
@@ -21,6 +21,26 @@ export function AvailabilityBanner(): React.JSX.Element | null {
     abroad: country !== null && country !== emergency.homeCountry,
     battery,
   });
+}
+
+const PILL_ICONS = { ready: <CheckmarkCircleFilled />, degraded: <WarningFilled />, unavailable: <ErrorCircleFilled /> } as const;
+
+/** The header's one-line summary, always in sight; the banner in the dialer says why. */
+export function AvailabilityPill(): React.JSX.Element | null {
+  const { t } = useTranslation();
+  const a = useAvailability();
+  if (!a) return null;
+  return (
+    <span className={`availability-pill availability-pill-${a.state}`} data-testid="availability-pill" data-state={a.state}>
+      <span aria-hidden="true">{PILL_ICONS[a.state]}</span> {t(`availability.pill.${a.state}`)}
+    </span>
+  );
+}
+
+export function AvailabilityBanner(): React.JSX.Element | null {
+  const { t } = useTranslation();
+  const a = useAvailability();
+  if (!a) return null;
   return (
     <section
       className={`availability availability-${a.state}`}

@@ -1,6 +1,9 @@
+import { Button, ToggleButton } from '@fluentui/react-components';
+import { CallEndRegular, CallRegular, DialpadRegular, MicOffRegular, MicRegular, PauseRegular, PlayRegular, WarningFilled } from '@fluentui/react-icons';
 import { useEffect, useRef, useState } from 'react';
+import { silenceToReport } from '../../../src/call-audio';
 import { useTranslation } from 'react-i18next';
-import type { CallSnapshot } from '../../../src/sip/phone';
+import type { AudioStats, CallSnapshot } from '../../../src/sip/phone';
 import { useApp } from '../store';
 import { EmergencyAddress } from './EmergencyAddress';
 
@@ -17,6 +20,41 @@ function useElapsed(since: number | undefined): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
+/**
+ * What the caller hears and sends, as two level meters, and a warning when no sound has come in
+ * for a few seconds. The packet counts stay in data attributes for tests and support.
+ */
+function AudioLevels({ callId, held, stats }: { callId: string; held: boolean; stats: AudioStats | undefined }): React.JSX.Element {
+  const { t } = useTranslation();
+  const heardAt = useApp((s) => s.heardAt[callId]);
+  const silence = silenceToReport(heardAt, Date.now(), held);
+  return (
+    <div
+      className="audio-stats"
+      data-testid="audio-stats"
+      data-packets-sent={stats?.packetsSent ?? 0}
+      data-packets-received={stats?.packetsReceived ?? 0}
+      data-audio-level={stats?.audioLevel ?? 0}
+      role="group"
+      aria-label={t('call.levels')}
+    >
+      <label className="level">
+        <span>{t('call.speaking')}</span>
+        <meter min={0} max={1} value={Math.sqrt(stats?.sendLevel ?? 0)} />
+      </label>
+      <label className="level">
+        <span>{t('call.hearing')}</span>
+        <meter min={0} max={1} value={Math.sqrt(stats?.audioLevel ?? 0)} />
+      </label>
+      {silence !== null && (
+        <p className="no-audio" role="alert" data-testid="no-audio">
+          <WarningFilled aria-hidden="true" /> {t('call.noAudio', { seconds: silence })}
+        </p>
+      )}
+    </div>
+  );
+}
+
 export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
   const { t } = useTranslation();
   const stats = useApp((s) => s.stats[call.id]);
@@ -28,7 +66,6 @@ export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
   // A keyboard user who just placed or answered a call can hang up at once.
   useEffect(() => hangupRef.current?.focus(), []);
   const elapsed = useElapsed(call.answeredAt);
-  const flowing = Boolean(stats && stats.packetsSent > 0 && stats.packetsReceived > 0);
   const established = call.state === 'established';
   return (
     <section
@@ -58,39 +95,28 @@ export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
         ))}
       {emergency && !emergency.locationSent && <p className="emergency-note">{t('emergency.noLocationSent')}</p>}
       {emergency && <EmergencyAddress />}
-      {established && (
-        <p
-          className="audio-stats"
-          data-testid="audio-stats"
-          data-packets-sent={stats?.packetsSent ?? 0}
-          data-packets-received={stats?.packetsReceived ?? 0}
-          data-audio-level={stats?.audioLevel ?? 0}
-        >
-          {flowing ? t('call.audioFlowing') : t('call.audioWaiting')} ·{' '}
-          {t('call.audio', { sent: stats?.packetsSent ?? 0, received: stats?.packetsReceived ?? 0 })}
-        </p>
-      )}
+      {established && <AudioLevels callId={call.id} held={call.held} stats={stats} />}
       <div className="call-controls">
         {established && (
           <>
-            <button type="button" aria-pressed={call.muted} onClick={() => toggleMute(call.id)}>
+            <ToggleButton checked={call.muted} aria-pressed={call.muted} icon={call.muted ? <MicOffRegular /> : <MicRegular />} onClick={() => toggleMute(call.id)}>
               {call.muted ? t('call.unmute') : t('call.mute')}
-            </button>
+            </ToggleButton>
             {/* An emergency call cannot be put on hold. */}
             {!emergency && (
-              <button type="button" aria-pressed={call.held} disabled={call.holdPending} onClick={() => toggleHold(call.id)}>
+              <ToggleButton checked={call.held} aria-pressed={call.held} disabled={call.holdPending} icon={call.held ? <PlayRegular /> : <PauseRegular />} onClick={() => toggleHold(call.id)}>
                 {call.held ? t('call.resume') : t('call.hold')}
-              </button>
+              </ToggleButton>
             )}
-            <button type="button" aria-expanded={showKeys} onClick={() => setShowKeys((v) => !v)}>
+            <Button aria-expanded={showKeys} icon={<DialpadRegular />} onClick={() => setShowKeys((v) => !v)}>
               {t('call.keypad')}
-            </button>
+            </Button>
           </>
         )}
         {call.state !== 'ended' && (
-          <button type="button" ref={hangupRef} className="hangup" onClick={() => requestHangup(call.id)}>
+          <Button ref={hangupRef} className="hangup" icon={<CallEndRegular />} onClick={() => requestHangup(call.id)}>
             {t('call.hangup')}
-          </button>
+          </Button>
         )}
       </div>
       {confirming && (
@@ -100,21 +126,21 @@ export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
           </p>
           <p id={`confirm-help-${call.id}`}>{t('emergency.confirmHangupHelp')}</p>
           <div className="call-controls">
-            <button type="button" autoFocus onClick={cancelHangup}>
+            <Button appearance="primary" autoFocus onClick={cancelHangup}>
               {t('emergency.confirmHangupNo')}
-            </button>
-            <button type="button" className="hangup" onClick={() => hangup(call.id)}>
+            </Button>
+            <Button className="hangup" icon={<CallEndRegular />} onClick={() => hangup(call.id)}>
               {t('emergency.confirmHangupYes')}
-            </button>
+            </Button>
           </div>
         </div>
       )}
       {established && showKeys && (
         <div className="keypad" role="group" aria-label={t('call.keypad')}>
           {DTMF_KEYS.map((k) => (
-            <button type="button" key={k} aria-label={t('call.dtmf', { key: k })} onClick={() => sendDtmf(call.id, k)}>
+            <Button key={k} aria-label={t('call.dtmf', { key: k })} onClick={() => sendDtmf(call.id, k)}>
               {k}
-            </button>
+            </Button>
           ))}
         </div>
       )}
@@ -141,12 +167,12 @@ export function IncomingCall({ call }: { call: CallSnapshot }): React.JSX.Elemen
       <h2 id={`in-${call.id}`}>{t('call.incomingFrom', { name: call.remoteName })}</h2>
       <p className="incoming-uri">{call.remoteUri}</p>
       <div className="call-controls">
-        <button type="button" className="answer" autoFocus onClick={() => answer(call.id)}>
+        <Button className="answer" autoFocus icon={<CallRegular />} onClick={() => answer(call.id)}>
           {t('call.answer')}
-        </button>
-        <button type="button" className="hangup" onClick={() => decline(call.id)}>
+        </Button>
+        <Button className="hangup" icon={<CallEndRegular />} onClick={() => decline(call.id)}>
           {t('call.decline')}
-        </button>
+        </Button>
       </div>
     </section>
   );

@@ -1,3 +1,5 @@
+import { Button, Input } from '@fluentui/react-components';
+import { BackspaceRegular, CallRegular } from '@fluentui/react-icons';
 import { useTranslation } from 'react-i18next';
 import { countryName } from '../../../src/emergency/format-address';
 import { useApp } from '../store';
@@ -5,6 +7,7 @@ import { CompactAddress, EmergencyAddress } from './EmergencyAddress';
 import { RoamingWarning } from './RoamingWarning';
 import { NetworkPrompt } from './NetworkPrompt';
 import { AvailabilityBanner } from './Availability';
+import { SetupChecklist } from './FirstRun';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
@@ -38,6 +41,7 @@ export function Dialer(): React.JSX.Element {
   return (
     <section className="dialer" aria-labelledby="dialer-title">
       <h2 id="dialer-title" className="visually-hidden">{t('nav.dialer')}</h2>
+      <SetupChecklist />
       <AvailabilityBanner />
       <RoamingWarning />
       <NetworkPrompt />
@@ -50,21 +54,21 @@ export function Dialer(): React.JSX.Element {
       >
         <label htmlFor="dial-input">{t('dialer.label')}</label>
         <div className="dial-row">
-          <input
+          <Input
             id="dial-input"
             name="dial"
             type="text"
             inputMode="tel"
             autoComplete="off"
             autoFocus
+            size="large"
+            className="dial-input"
             value={dialInput}
             aria-invalid={dialError ? true : undefined}
             aria-describedby={dialError ? 'dial-error' : undefined}
-            onChange={(e) => setDialInput(e.target.value)}
+            onChange={(_, d) => setDialInput(d.value)}
           />
-          <button type="button" className="backspace" aria-label={t('dialer.backspace')} onClick={backspace}>
-            ⌫
-          </button>
+          <Button className="backspace" size="large" aria-label={t('dialer.backspace')} icon={<BackspaceRegular />} onClick={backspace} />
         </div>
         {errorText && (
           <p id="dial-error" role="alert" className="error">
@@ -74,20 +78,20 @@ export function Dialer(): React.JSX.Element {
         <EmergencyBanner />
         <div className="keypad" role="group" aria-label={t('dialer.keypad')}>
           {KEYS.map((k) => (
-            <button type="button" key={k} onClick={() => appendDigit(k)}>
+            <Button key={k} size="large" onClick={() => appendDigit(k)}>
               {k}
-            </button>
+            </Button>
           ))}
         </div>
         {classification.emergency && <RoamingWarning compact />}
         {classification.emergency ? (
-          <button type="submit" className="call-button emergency-call-button" data-testid="emergency-call-button">
+          <Button type="submit" size="large" className="call-button emergency-call-button" data-testid="emergency-call-button" icon={<CallRegular />}>
             {t('emergency.callButton', { number: classification.entry.display, service: classification.entry.service[lang] })}
-          </button>
+          </Button>
         ) : (
-          <button type="submit" className="call-button" disabled={dialInput.trim() === ''}>
+          <Button type="submit" size="large" className="call-button" disabled={dialInput.trim() === ''} icon={<CallRegular />}>
             {t('dialer.call')}
-          </button>
+          </Button>
         )}
         {!registered && !classification.emergency && <p className="hint">{t('dialer.notRegistered')}</p>}
       </form>

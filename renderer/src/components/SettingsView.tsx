@@ -1,6 +1,7 @@
+import { AlertUrgentRegular, HeadsetRegular, InfoRegular, PaintBrushRegular, PersonRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Language } from '../../../src/host-api';
+import { THEMES, type Language, type Theme } from '../../../src/host-api';
 import type { FieldError } from '../../../src/result';
 import { useApp } from '../store';
 import { AddressSettings } from './AddressSettings';
@@ -36,7 +37,7 @@ function Field(props: {
   );
 }
 
-function AccountForm(): React.JSX.Element {
+export function AccountForm(): React.JSX.Element {
   const { t } = useTranslation();
   const host = useApp((s) => s.host);
   const { accountErrors, accountSaved, saveAccount } = useApp();
@@ -66,7 +67,9 @@ function AccountForm(): React.JSX.Element {
         }).then((ok) => ok && setPassword(''));
       }}
     >
-      <h3 id="account-title">{host?.account ? t('settings.account') : t('settings.firstRun')}</h3>
+      <h3 id="account-title" className={host?.account ? undefined : 'visually-hidden'}>
+        {host?.account ? t('settings.account') : t('settings.firstRun')}
+      </h3>
       {locked && <p className="managed">{t('settings.provisioned')}</p>}
       {accountErrors.length > 0 && (
         <p role="alert" className="error">
@@ -121,10 +124,42 @@ function useAudioDevices(): MediaDeviceInfo[] {
   return devices;
 }
 
-function Preferences(): React.JSX.Element {
+function usePreferences(): [NonNullable<ReturnType<typeof useApp.getState>['host']>['preferences'] | undefined, ReturnType<typeof useApp.getState>['setPreferences']] {
+  return [useApp((s) => s.host?.preferences), useApp((s) => s.setPreferences)];
+}
+
+/** Appearance & language. */
+function Appearance(): React.JSX.Element {
   const { t } = useTranslation();
-  const prefs = useApp((s) => s.host?.preferences);
-  const setPreferences = useApp((s) => s.setPreferences);
+  const [prefs, setPreferences] = usePreferences();
+  if (!prefs) return <></>;
+  return (
+    <div className="preferences">
+      <div className="field">
+        <label htmlFor="pref-language">{t('settings.language')}</label>
+        <select id="pref-language" value={prefs.language} onChange={(e) => void setPreferences({ language: e.target.value as Language })}>
+          <option value="system">{t('settings.languageSystem')}</option>
+          <option value="en">English</option>
+          <option value="fr">Français</option>
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="pref-theme">{t('settings.theme')}</label>
+        <select id="pref-theme" value={prefs.theme} onChange={(e) => void setPreferences({ theme: e.target.value as Theme })}>
+          {THEMES.map((th) => (
+            <option key={th} value={th}>
+              {t(`settings.themes.${th}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+    </div>
+  );
+}
+
+function AudioDevices(): React.JSX.Element {
+  const { t } = useTranslation();
+  const [prefs, setPreferences] = usePreferences();
   const devices = useAudioDevices();
   if (!prefs) return <></>;
   const options = (kind: MediaDeviceKind): React.JSX.Element[] =>
@@ -137,14 +172,6 @@ function Preferences(): React.JSX.Element {
       ));
   return (
     <div className="preferences">
-      <div className="field">
-        <label htmlFor="pref-language">{t('settings.language')}</label>
-        <select id="pref-language" value={prefs.language} onChange={(e) => void setPreferences({ language: e.target.value as Language })}>
-          <option value="system">{t('settings.languageSystem')}</option>
-          <option value="en">English</option>
-          <option value="fr">Français</option>
-        </select>
-      </div>
       <div className="field">
         <label htmlFor="pref-input">{t('settings.audioInput')}</label>
         <select id="pref-input" value={prefs.audioInputId} onChange={(e) => void setPreferences({ audioInputId: e.target.value })}>
@@ -168,8 +195,7 @@ function About(): React.JSX.Element {
   const { t } = useTranslation();
   const network = useApp((s) => s.network);
   return (
-    <section className="about" aria-labelledby="about-title">
-      <h3 id="about-title">{t('about.title')}</h3>
+    <div className="about">
       <p data-testid="dbip-credit">
         {t('about.dbip')}{' '}
         <a href="https://db-ip.com" target="_blank" rel="noreferrer">
@@ -182,6 +208,10 @@ function About(): React.JSX.Element {
         <a href="https://android.googlesource.com/platform/packages/services/Telephony/+/refs/heads/main/ecc/input/eccdata.txt" target="_blank" rel="noreferrer">
           {t('about.eccdataSource')}
         </a>{' '}
+        (Apache License 2.0){t('about.and')}{' '}
+        <a href="https://github.com/google/libphonenumber" target="_blank" rel="noreferrer">
+          libphonenumber
+        </a>{' '}
         (Apache License 2.0).
       </p>
       <p>{t('about.privacy')}</p>
@@ -190,6 +220,18 @@ function About(): React.JSX.Element {
           {t('about.network')} {network.decision.reasons.map(describeReason).join('; ')}
         </p>
       )}
+    </div>
+  );
+}
+
+/** One section of Settings, with its heading and icon. */
+function SettingsSection(props: { id: string; title: string; icon: React.JSX.Element; children: React.ReactNode }): React.JSX.Element {
+  return (
+    <section className="settings-section" aria-labelledby={`section-${props.id}`} data-testid={`settings-${props.id}`}>
+      <h2 id={`section-${props.id}`} className="settings-section-title">
+        <span aria-hidden="true">{props.icon}</span> {props.title}
+      </h2>
+      {props.children}
     </section>
   );
 }
@@ -197,26 +239,39 @@ function About(): React.JSX.Element {
 export function SettingsView(): React.JSX.Element {
   const { t } = useTranslation();
   return (
-    <section className="settings" aria-labelledby="settings-title">
-      <h2 id="settings-title">{t('settings.title')}</h2>
-      <PanelBoundary name="emergency address">
-        <AddressSettings />
-      </PanelBoundary>
-      <PanelBoundary name="emergency test">
-        <EmergencyTest />
-      </PanelBoundary>
-      <PanelBoundary name="account">
-        <AccountForm />
-      </PanelBoundary>
-      <PanelBoundary name="preferences">
-        <Preferences />
-      </PanelBoundary>
-      <PanelBoundary name="call record">
-        <CallRecordView />
-      </PanelBoundary>
-      <PanelBoundary name="about">
-        <About />
-      </PanelBoundary>
-    </section>
+    <div className="settings">
+      <h2 className="visually-hidden">{t('settings.title')}</h2>
+      <SettingsSection id="account" title={t('settings.sections.account')} icon={<PersonRegular />}>
+        <PanelBoundary name="account">
+          <AccountForm />
+        </PanelBoundary>
+      </SettingsSection>
+      <SettingsSection id="emergency" title={t('settings.sections.emergency')} icon={<AlertUrgentRegular />}>
+        <PanelBoundary name="emergency address">
+          <AddressSettings />
+        </PanelBoundary>
+        <PanelBoundary name="emergency test">
+          <EmergencyTest />
+        </PanelBoundary>
+        <PanelBoundary name="call record">
+          <CallRecordView />
+        </PanelBoundary>
+      </SettingsSection>
+      <SettingsSection id="audio" title={t('settings.sections.audio')} icon={<HeadsetRegular />}>
+        <PanelBoundary name="audio devices">
+          <AudioDevices />
+        </PanelBoundary>
+      </SettingsSection>
+      <SettingsSection id="appearance" title={t('settings.sections.appearance')} icon={<PaintBrushRegular />}>
+        <PanelBoundary name="appearance">
+          <Appearance />
+        </PanelBoundary>
+      </SettingsSection>
+      <SettingsSection id="about" title={t('settings.sections.about')} icon={<InfoRegular />}>
+        <PanelBoundary name="about">
+          <About />
+        </PanelBoundary>
+      </SettingsSection>
+    </div>
   );
 }

@@ -1,0 +1,84 @@
+/**
+ * Screenshots of the real app in web mode, for looking at after a UI change:
+ * `node --import tsx scripts/screenshots.ts [DIR]` (default /tmp/softphone-shots). Each language
+ * (en, fr) × theme (light, dark, high-contrast): first run, dialer, 112 typed, an ordinary call,
+ * an emergency call, settings. Needs the built app (npx electron-vite build) and the gateway's
+ * Debian packages; all on 127.0.0.1.
+ */
+import { chromium, type Page } from '@playwright/test';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROMIUM_ARGS } from '../playwright.config';
+import { FAR_END_EXTENSION, startGateway } from '../test/gateway/harness';
+import { accountFor, launchWebHost } from '../test/e2e/fixtures';
+
+const OUT = process.argv[2] ?? '/tmp/softphone-shots';
+mkdirSync(OUT, { recursive: true });
+const ADDRESS = { country: 'FR', NAM: 'ACME SA', HNO: '10', RD: 'Rue de la Paix', PC: '75002', A3: 'Paris', FLR: '3', ROOM: '301' };
+const gw = await startGateway();
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const shot = async (page: Page, name: string): Promise<void> => {
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+};
+const call = (page: Page): ReturnType<Page['getByTestId']> => page.getByTestId('call');
+
+try {
+  for (const lang of ['en', 'fr'] as const) {
+    for (const theme of ['light', 'dark', 'high-contrast'] as const) {
+      const tag = `${lang}-${theme}`;
+      const dir = mkdtempSync(join(tmpdir(), 'shots-'));
+      // First run: nothing provisioned.
+      const fresh = await launchWebHost({ dataDir: join(dir, 'fresh'), env: { LANG: lang === 'fr' ? 'fr_FR.UTF-8' : 'en_US.UTF-8' } });
+      const context = await browser.newContext({ permissions: ['microphone'], viewport: { width: 420, height: 760 }, colorScheme: theme === 'dark' ? 'dark' : 'light' });
+      let page = await context.newPage();
+      await page.goto(fresh.url);
+      await page.getByTestId('first-run').waitFor();
+      await shot(page, `${tag}-1-first-run`);
+      await page.close();
+      await fresh.stop();
+
+      const { writeFileSync } = await import('node:fs');
+      const prov = join(dir, 'provisioning.json');
+      writeFileSync(prov, JSON.stringify({ version: 1, account: accountFor(gw), emergency: { address: ADDRESS } }));
+      const host = await launchWebHost({ dataDir: join(dir, 'data'), provisioningPath: prov, env: { LANG: lang === 'fr' ? 'fr_FR.UTF-8' : 'en_US.UTF-8' } });
+      page = await context.newPage();
+      await page.goto(host.url);
+      await page.locator('[data-testid="registration"][data-status="registered"]').waitFor();
+      if (theme !== 'dark') {
+        await page.locator('.app-nav button').nth(1).click();
+        await page.locator('#pref-theme').selectOption(theme);
+        await page.locator('.app-nav button').first().click();
+      }
+      await shot(page, `${tag}-2-dialer`);
+      await page.locator('#dial-input').fill('112');
+      await shot(page, `${tag}-3-emergency-typed`);
+      await page.locator('#dial-input').fill(FAR_END_EXTENSION);
+      await page.locator('button.call-button').click();
+      await page.locator('[data-testid="call"][data-call-state="established"]').waitFor();
+      await page.waitForTimeout(1500);
+      await shot(page, `${tag}-4-call`);
+      await call(page).locator('button.hangup').click();
+      await call(page).waitFor({ state: 'detached' });
+      await page.locator('#dial-input').fill('112');
+      await page.getByTestId('emergency-call-button').click();
+      await page.locator('[data-testid="call"][data-call-state="established"]').waitFor();
+      await page.waitForTimeout(1500);
+      await shot(page, `${tag}-5-emergency-call`);
+      await call(page).locator('button.hangup').click();
+      await shot(page, `${tag}-6-hangup-confirm`);
+      await page.locator('.confirm-hangup button.hangup').click();
+      await call(page).waitFor({ state: 'detached' });
+      await page.locator('.app-nav button').nth(1).click();
+      await shot(page, `${tag}-7-settings`);
+      await context.close();
+      await host.stop();
+      console.log(`${tag}: done`);
+    }
+  }
+} finally {
+  await browser.close();
+  await gw.stop();
+}
+console.log(`screenshots in ${OUT}`);

@@ -1,0 +1,135 @@
+/**
+ * The designed interface (issue 10): themes that follow the OS or the user's choice with the
+ * emergency red kept in each, axe clean in every theme, and the call screen that takes over the
+ * dialer with level meters and a no-sound warning.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { FAR_END_EXTENSION } from '../gateway/harness';
+import { accountFor, expect, expectAudioBothWays, expectRegistered, test } from './fixtures';
+
+const background = (page: Page, selector: string): Promise<string> => page.locator(selector).first().evaluate((el) => getComputedStyle(el).backgroundColor);
+
+/** Relative luminance (WCAG) of an `rgb(r, g, b)` colour. */
+function luminance(rgb: string): number {
+  const [r, g, b] = (rgb.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map((v) => {
+    const c = Number(v) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+test.describe('themes', () => {
+  test('follows the OS between light and dark until one is chosen in Settings', async ({ app }) => {
+    await expectRegistered(app);
+    await app.emulateMedia({ colorScheme: 'light' });
+    await expect(app.locator('html')).toHaveAttribute('data-theme', 'light');
+    expect(luminance(await background(app, '.theme-root'))).toBeGreaterThan(0.8);
+    await app.emulateMedia({ colorScheme: 'dark' });
+    await expect(app.locator('html')).toHaveAttribute('data-theme', 'dark');
+    expect(luminance(await background(app, '.theme-root'))).toBeLessThan(0.05);
+
+    // Chosen in Settings: light stays light on a dark OS, and the choice survives a reload.
+    await app.getByRole('button', { name: 'Settings' }).click();
+    await app.getByLabel('Theme').selectOption('light');
+    await expect(app.locator('html')).toHaveAttribute('data-theme', 'light');
+    await app.reload();
+    await expect(app.locator('html')).toHaveAttribute('data-theme', 'light');
+    await app.getByRole('button', { name: 'Settings' }).click();
+    await app.getByLabel('Theme').selectOption('high-contrast');
+    await expect(app.locator('html')).toHaveAttribute('data-theme', 'high-contrast');
+    expect(await background(app, '.theme-root')).toBe('rgb(0, 0, 0)');
+  });
+
+  for (const theme of ['light', 'dark', 'high-contrast'] as const) {
+    test(`${theme}: the emergency button and banner stay red, and axe finds nothing`, async ({ app }) => {
+      await expectRegistered(app);
+      await app.getByRole('button', { name: 'Settings' }).click();
+      await app.getByLabel('Theme').selectOption(theme);
+      const settings = await new AxeBuilder({ page: app }).analyze();
+      expect(settings.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+      await app.getByRole('button', { name: 'Dialer' }).click();
+      await app.getByLabel('Number or SIP address').fill('112');
+      const button = await background(app, '[data-testid="emergency-call-button"]');
+      const [r, g, b] = (button.match(/\d+/g) ?? []).map(Number) as [number, number, number];
+      // Red: a strong red channel, the others low, white text readable on it (≥ 4.5:1).
+      expect(r).toBeGreaterThan(150);
+      expect(Math.max(g, b)).toBeLessThan(60);
+      expect(1.05 / (luminance(button) + 0.05)).toBeGreaterThanOrEqual(4.5);
+      const border = await app.getByTestId('emergency-banner').evaluate((el) => getComputedStyle(el).borderTopColor);
+      const [br, bg] = (border.match(/\d+/g) ?? []).map(Number) as [number, number];
+      expect(br).toBeGreaterThan(150);
+      expect(bg).toBeLessThan(150);
+      const dialer = await new AxeBuilder({ page: app }).analyze();
+      expect(dialer.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+    });
+  }
+});
+
+test('the call screen takes over the dialer, shows what is heard, warns when nothing is, and gives the dialer back', async ({ app, gateway }) => {
+  await expectRegistered(app);
+  const mark = gateway.farEnd.mark();
+  await app.getByLabel('Number or SIP address').fill(FAR_END_EXTENSION);
+  await app.getByRole('button', { name: 'Call', exact: true }).click();
+  await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
+  await expect(app.getByLabel('Number or SIP address')).toHaveCount(0);
+  await expectAudioBothWays(app);
+  // The far end plays a tone: the hearing meter moves; no packet counts are shown.
+  await expect.poll(() => app.getByRole('meter', { name: 'Hearing' }).evaluate((m) => (m as HTMLMeterElement).value), { timeout: 10_000 }).toBeGreaterThan(0);
+  await expect(app.getByTestId('call')).not.toContainText('packets');
+  await expect(app.getByTestId('no-audio')).toHaveCount(0);
+
+  // The far end holds the call: no more sound comes in, and the screen says so within seconds.
+  await gateway.farEnd.command('hold');
+  await expect(app.getByTestId('no-audio')).toContainText('No sound has reached you', { timeout: 10_000 });
+  await gateway.farEnd.command('resume');
+  await expect(app.getByTestId('no-audio')).toHaveCount(0, { timeout: 10_000 });
+
+  // "New call" brings the dialer back during the call; the end of the call does too.
+  await app.getByRole('button', { name: 'New call' }).click();
+  await expect(app.getByLabel('Number or SIP address')).toBeVisible();
+  await app.getByTestId('call').getByRole('button', { name: 'Hang up' }).click();
+  await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, mark);
+  await expect(app.getByTestId('call')).toHaveCount(0, { timeout: 5_000 });
+  await expect(app.getByLabel('Number or SIP address')).toBeVisible();
+  await expect(app.getByRole('button', { name: 'New call' })).toHaveCount(0);
+});
+
+test.describe('first run, with nothing provisioned', () => {
+  test.use({ hostOptions: { provisioning: null } });
+  test('walks through the account, the address and the test call; skipped steps show on the dialer', async ({ app, gateway }) => {
+    const acc = accountFor(gateway);
+    const firstRun = app.getByTestId('first-run');
+    await expect(firstRun).toHaveAttribute('data-step', 'account');
+    await expect(firstRun).toContainText('Step 1 of 3');
+    await expect(app.getByTestId('availability-pill')).toBeVisible();
+    await app.getByLabel(/Gateway WebSocket URLs/).fill(gateway.wsUrl);
+    await app.getByLabel('SIP address').fill(acc.sipUri as string);
+    await app.getByLabel('Password').fill(acc.password as string);
+    await app.getByRole('button', { name: 'Save account' }).click();
+    // Saved: on to the address, registered meanwhile.
+    await expect(firstRun).toHaveAttribute('data-step', 'address');
+    await expectRegistered(app);
+    await app.getByRole('button', { name: 'Skip this step' }).click();
+    await expect(firstRun).toHaveAttribute('data-step', 'test');
+    await expect(firstRun.getByTestId('emergency-test')).toBeVisible();
+    await app.getByRole('button', { name: 'Finish' }).click();
+
+    // The dialer, saying what was skipped, with the way to set it.
+    await expect(firstRun).toHaveCount(0);
+    await expect(app.getByLabel('Number or SIP address')).toBeVisible();
+    const missing = app.getByTestId('setup-checklist');
+    await expect(missing.locator('[data-missing]')).toHaveCount(1);
+    await expect(missing).toContainText('No emergency address');
+    await missing.getByRole('button', { name: 'Add the address' }).click();
+    await expect(app.getByRole('button', { name: 'Settings' })).toHaveAttribute('aria-current', 'page');
+  });
+
+  test('the Dialer tab leaves first run at once', async ({ app }) => {
+    await expect(app.getByTestId('first-run')).toBeVisible();
+    await app.getByRole('button', { name: 'Dialer' }).click();
+    await expect(app.getByTestId('first-run')).toHaveCount(0);
+    await expect(app.getByLabel('Number or SIP address')).toBeVisible();
+    await expect(app.getByTestId('setup-checklist')).toContainText('No phone account');
+  });
+});
