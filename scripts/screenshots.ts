@@ -2,7 +2,7 @@
  * Screenshots of the real app in web mode, for looking at after a UI change:
  * `node --import tsx scripts/screenshots.ts [DIR]` (default /tmp/softphone-shots). Each language
  * (en, fr) × theme (light, dark, high-contrast): first run, dialer, 112 typed, an ordinary call,
- * an emergency call, settings. Needs the built app (npx electron-vite build) and the gateway's
+ * an emergency call, settings, the address form (France, then the United States). Needs the built app (npx electron-vite build) and the gateway's
  * Debian packages; all on 127.0.0.1.
  */
 import { chromium, type Page } from '@playwright/test';
@@ -72,6 +72,11 @@ try {
       await call(page).waitFor({ state: 'detached' });
       await page.locator('.app-nav button').nth(1).click();
       await shot(page, `${tag}-7-settings`);
+      await page.getByTestId('settings-emergency').getByRole('button', { name: /^(Edit|Modifier)$/ }).first().click();
+      await page.locator('form.address-form').waitFor();
+      await shot(page, `${tag}-8-address-form`);
+      await page.locator('#addr-country').selectOption('US');
+      await shot(page, `${tag}-9-address-form-us`);
       await context.close();
       await host.stop();
       console.log(`${tag}: done`);

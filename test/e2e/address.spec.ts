@@ -3,13 +3,12 @@ import { PSAP_USER } from '../gateway/harness';
 import { readSipDump } from '../gateway/sipdump';
 import { parseSentPidf as parsePidf } from '../helpers/pidf';
 
-/** Typed in the form's order: Company, Number, Number suffix, Street, Street type, Building, Floor, Suite, Room, Postal code, City. */
+/** Typed in the French form's order (libaddressinput: company, street line, premises, postal code, city). */
 const TYPED: Array<[string, string]> = [
   ['NAM', 'Café & Co <Siège>'],
   ['HNO', '42'],
   ['HNS', 'bis'],
   ['RD', 'Rue du Faubourg Saint-Antoine'],
-  ['STS', ''],
   ['BLD', 'C'],
   ['FLR', '5'],
   ['UNIT', '512'],

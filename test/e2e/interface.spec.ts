@@ -133,3 +133,43 @@ test.describe('first run, with nothing provisioned', () => {
     await expect(app.getByTestId('setup-checklist')).toContainText('No phone account');
   });
 });
+
+test('the address form follows the country: its fields, their order, names and required ones (libaddressinput)', async ({ app }) => {
+  await expectRegistered(app);
+  await app.getByRole('button', { name: 'Set my emergency address' }).click();
+  const form = app.locator('form.address-form');
+  const labels = (): Promise<string[]> => form.locator('.field label').allInnerTexts();
+  // France: no state, no street type; postal code before the city.
+  expect(await labels()).toEqual([
+    'Country',
+    'Company or name',
+    'Number (required)',
+    'Number suffix (bis, A…)',
+    'Street (required)',
+    'Building',
+    'Floor',
+    'Suite or unit',
+    'Room',
+    'Postal code (required)',
+    'City (required)',
+    'Other details (entrance, landmark…)',
+  ]);
+  // United States: city, state, ZIP code, all required.
+  await app.getByLabel('Country').selectOption('US');
+  const us = await labels();
+  expect(us.slice(-4)).toEqual(['City (required)', 'State (required)', 'ZIP code (required)', 'Other details (entrance, landmark…)']);
+  expect(us.join(' ')).not.toContain('Street type');
+  await app.getByLabel('Number', { exact: false }).first().fill('1600');
+  await app.getByLabel('Street').fill('Pennsylvania Avenue NW');
+  await app.getByLabel('City').fill('Washington');
+  await app.getByLabel('ZIP code').fill('20500');
+  await app.getByRole('button', { name: 'Review' }).click();
+  await expect(app.getByLabel('State')).toHaveAttribute('aria-invalid', 'true');
+  await expect(form).toContainText('This field is required.');
+  await app.getByLabel('State').fill('DC');
+  await app.getByRole('button', { name: 'Review' }).click();
+  // The review shows it as the PIDF-LO will carry it, field by field.
+  const sent = app.getByTestId('address-review-fields');
+  await expect(sent).toContainText('DC');
+  await expect(sent).toContainText('20500');
+});

@@ -1,14 +1,15 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CivicAddress, CivicField } from '../../../src/emergency/civic-address';
+import { addressLayout, missingRequired } from '../../../src/emergency/address-layout';
+import type { CivicAddress } from '../../../src/emergency/civic-address';
 import { formatAddressLines } from '../../../src/emergency/format-address';
 import { isCountryCode, postcodeExample } from '../../../src/emergency/address-validation';
 import type { FieldError } from '../../../src/result';
 import { useApp } from '../store';
-import { EmergencyAddress, LastConfirmed } from './EmergencyAddress';
+import { CivicFieldList, EmergencyAddress, LastConfirmed } from './EmergencyAddress';
 
-/** The fields a person fills in, in the order they think of them. */
-const FORM_FIELDS: CivicField[] = ['NAM', 'HNO', 'HNS', 'RD', 'STS', 'BLD', 'FLR', 'UNIT', 'ROOM', 'PC', 'A3', 'A4', 'A2', 'A1', 'LOC'];
+/** A layout label: a civic field's own name, or what the country calls it (libaddressinput). */
+const labelKey = (label: string): string => (/^[A-Z0-9]+$/.test(label) ? `address.field.${label}` : `address.label.${label}`);
 
 /** ISO 3166 regions that Intl knows, named in the UI language, sorted by name. */
 function useCountries(lang: string): Array<{ code: string; name: string }> {
@@ -49,6 +50,8 @@ function AddressForm({ initial, onDone }: { initial: CivicAddress | null; onDone
           ))}
         </address>
         <p className="address-warning">{t('emergency.addressSent')}</p>
+        <h4>{t('address.asSent')}</h4>
+        <CivicFieldList address={address} method="Manual" testId="address-review-fields" />
         <div className="call-controls">
           <button type="button" onClick={() => setReviewing(false)}>
             {t('address.back')}
@@ -84,7 +87,10 @@ function AddressForm({ initial, onDone }: { initial: CivicAddress | null; onDone
         void useApp
           .getState()
           .checkEmergencyAddress(values)
-          .then((found) => {
+          .then((checked) => {
+            // The country's required fields first, then the host's own checks.
+            const missing: FieldError[] = missingRequired(address).map((m) => ({ ...m, message: t('errors.required') }));
+            const found = [...missing, ...checked.filter((c) => !missing.some((m) => c.field.endsWith(m.field)))];
             setErrors(found);
             if (found.length === 0) setReviewing(true);
           });
@@ -106,15 +112,19 @@ function AddressForm({ initial, onDone }: { initial: CivicAddress | null; onDone
           ))}
         </select>
       </div>
-      {FORM_FIELDS.map((f) => {
+      {addressLayout(values.country ?? '').map(({ field: f, label, required }) => {
         const err = errorFor(f);
         return (
           <div className="field" key={f}>
-            <label htmlFor={`addr-${f}`}>{t(`address.field.${f}`)}</label>
+            <label htmlFor={`addr-${f}`}>
+              {t(labelKey(label))}
+              {required && <span className="required"> ({t('address.required')})</span>}
+            </label>
             <input
               id={`addr-${f}`}
               type="text"
               value={values[f] ?? ''}
+              aria-required={required || undefined}
               aria-invalid={err ? true : undefined}
               aria-describedby={err ? `addr-${f}-error` : undefined}
               onChange={(e) => setValues({ ...values, [f]: e.target.value })}

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { CIVIC_FIELDS, type CivicAddress } from '../../../src/emergency/civic-address';
 import { formatAddressLines } from '../../../src/emergency/format-address';
 import { useApp } from '../store';
 
@@ -103,5 +104,24 @@ export function CompactAddress(): React.JSX.Element {
         </div>
       )}
     </div>
+  );
+}
+
+/** The address field by field, as the PIDF-LO carries it (RFC 5139 order), with the location method. */
+export function CivicFieldList({ address, method, testId }: { address: CivicAddress; method: string; testId: string }): React.JSX.Element {
+  const { t } = useTranslation();
+  return (
+    <dl className="pidf-human" data-testid={testId}>
+      {CIVIC_FIELDS.filter((f) => address[f]).map((f) => (
+        <div key={f}>
+          <dt>{t(`address.field.${f}`, { defaultValue: f })}</dt>
+          <dd>{address[f]}</dd>
+        </div>
+      ))}
+      <div>
+        <dt>{t('test.method')}</dt>
+        <dd>{method}</dd>
+      </div>
+    </dl>
   );
 }

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { CIVIC_FIELDS } from '../../../src/emergency/civic-address';
 import { useApp } from '../store';
+import { CivicFieldList } from './EmergencyAddress';
 
 /** "Test my emergency setup": what will be sent, in human form, and a call to the test line. */
 export function EmergencyTest(): React.JSX.Element | null {
@@ -19,18 +19,7 @@ export function EmergencyTest(): React.JSX.Element | null {
           <p>{t('test.explain', { number: e.testNumber })}</p>
           <h4>{t('test.sent')}</h4>
           {address ? (
-            <dl className="pidf-human" data-testid="pidf-human">
-              {CIVIC_FIELDS.filter((f) => address[f]).map((f) => (
-                <div key={f}>
-                  <dt>{t(`address.field.${f}`, { defaultValue: f })}</dt>
-                  <dd>{address[f]}</dd>
-                </div>
-              ))}
-              <div>
-                <dt>{t('test.method')}</dt>
-                <dd>{e.address?.source === 'network-site' ? 'Wiremap' : 'Manual'}</dd>
-              </div>
-            </dl>
+            <CivicFieldList address={address} method={e.address?.source === 'network-site' ? 'Wiremap' : 'Manual'} testId="pidf-human" />
           ) : (
             <p>{t('emergency.noLocationSent')}</p>
           )}

@@ -214,6 +214,13 @@ function About(): React.JSX.Element {
         </a>{' '}
         (Apache License 2.0).
       </p>
+      <p data-testid="address-formats-credit">
+        {t('about.addressFormats')}{' '}
+        <a href="https://github.com/google/libaddressinput" target="_blank" rel="noreferrer">
+          {t('about.addressFormatsSource')}
+        </a>{' '}
+        (CC BY 4.0).
+      </p>
       <p>{t('about.privacy')}</p>
       {network && (
         <p className="hint" data-testid="network-reasons">
