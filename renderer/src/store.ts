@@ -31,6 +31,8 @@ export interface AppState {
   battery: { charging: boolean; level: number } | null;
   phone: PhoneSnapshot;
   stats: Record<string, AudioStats>;
+  /** The emergency service each emergency call was placed for, named on its call screen. */
+  emergencyServices: Record<string, { en: string; fr: string }>;
   /** When each call last received audio packets (Date.now()), for the "no sound" warning. */
   heardAt: Record<string, number>;
   dialInput: string;
@@ -99,6 +101,7 @@ export const useApp = create<AppState>((set, get) => ({
   phone: { registration: { status: 'unconfigured' }, calls: [] },
   stats: {},
   heardAt: {},
+  emergencyServices: {},
   dialInput: '',
   classification: { emergency: false },
   dialError: null,
@@ -149,8 +152,8 @@ export const useApp = create<AppState>((set, get) => ({
         set({ dialError: 'noAccountEmergency' });
         return;
       }
-      emergencyFlow.place(host, classification, networkCountry(get().network), i18next.language);
-      set({ dialError: null });
+      const callId = emergencyFlow.place(host, classification, networkCountry(get().network), i18next.language);
+      set((s) => ({ dialError: null, emergencyServices: { ...s.emergencyServices, [callId]: classification.entry.service } }));
       return;
     }
     if (!phone) {
@@ -241,8 +244,9 @@ async function restartPhone(state: HostState): Promise<void> {
     onChange: (snapshot) => {
       const previous = useApp.getState().phone;
       for (const c of previous.calls) if (!snapshot.calls.some((n) => n.id === c.id)) stopRemote(c.id);
+      const services = Object.fromEntries(Object.entries(useApp.getState().emergencyServices).filter(([id]) => snapshot.calls.some((n) => n.id === id)));
       emergencyFlow?.follow(previous.calls, snapshot.calls);
-      useApp.setState({ phone: snapshot });
+      useApp.setState({ phone: snapshot, emergencyServices: services });
     },
   });
   emergencyFlow = new EmergencyFlow({ dialer: phone, recorder: getHost() });

@@ -38,6 +38,8 @@ test.describe('an emergency call with a registered address', () => {
     expect(established.accountaor).toContain(`sip:${PSAP_USER}@`);
     const call = app.getByTestId('call');
     await expect(call).toHaveAttribute('data-emergency', 'true');
+    // The call screen names the service, not just the number.
+    await expect(call.getByTestId('call-service')).toHaveText('European emergency number');
     await expect(call.getByTestId('emergency-address')).toContainText('Rue de la Paix');
     await expect(call.getByRole('button', { name: 'Hold' })).toHaveCount(0);
     await expectAudioBothWays(app);

@@ -138,7 +138,8 @@ test('the address form follows the country: its fields, their order, names and r
   await expectRegistered(app);
   await app.getByRole('button', { name: 'Set my emergency address' }).click();
   const form = app.locator('form.address-form');
-  const labels = (): Promise<string[]> => form.locator('.field label').allInnerTexts();
+  // Each field's name with its required marker, as shown (the marker is not part of the name).
+  const labels = async (): Promise<string[]> => (await form.locator('.field > label, .field-label').allInnerTexts()).map((l) => l.replace(/\s+/g, ' ').trim());
   // France: no state, no street type; postal code before the city.
   expect(await labels()).toEqual([
     'Country',
@@ -159,6 +160,8 @@ test('the address form follows the country: its fields, their order, names and r
   const us = await labels();
   expect(us.slice(-4)).toEqual(['City (required)', 'State (required)', 'ZIP code (required)', 'Other details (entrance, landmark…)']);
   expect(us.join(' ')).not.toContain('Street type');
+  const axe = await new AxeBuilder({ page: app }).include('form.address-form').analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
   await app.getByLabel('Number', { exact: false }).first().fill('1600');
   await app.getByLabel('Street').fill('Pennsylvania Avenue NW');
   await app.getByLabel('City').fill('Washington');

@@ -116,10 +116,16 @@ function AddressForm({ initial, onDone }: { initial: CivicAddress | null; onDone
         const err = errorFor(f);
         return (
           <div className="field" key={f}>
-            <label htmlFor={`addr-${f}`}>
-              {t(labelKey(label))}
-              {required && <span className="required"> ({t('address.required')})</span>}
-            </label>
+            {/* The marker stays out of the label: the field's name is its name; aria-required says the rest. */}
+            <div className="field-label">
+              <label htmlFor={`addr-${f}`}>{t(labelKey(label))}</label>
+              {required && (
+                <span className="required" aria-hidden="true">
+                  {' '}
+                  ({t('address.required')})
+                </span>
+              )}
+            </div>
             <input
               id={`addr-${f}`}
               type="text"

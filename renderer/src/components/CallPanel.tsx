@@ -56,7 +56,8 @@ function AudioLevels({ callId, held, stats }: { callId: string; held: boolean; s
 }
 
 export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const service = useApp((s) => s.emergencyServices[call.id]);
   const stats = useApp((s) => s.stats[call.id]);
   const { requestHangup, hangup, cancelHangup, toggleMute, toggleHold, sendDtmf } = useApp();
   const confirming = useApp((s) => s.confirmHangup === call.id);
@@ -77,6 +78,7 @@ export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
     >
       {emergency && <p className="emergency-label">{emergency.test ? t('test.inCall') : t('emergency.inCall')}</p>}
       <h2 className="call-remote">{call.remoteName}</h2>
+      {service && <p className="call-service" data-testid="call-service">{service[i18n.language === 'fr' ? 'fr' : 'en']}</p>}
       <p className="call-state" role="status" aria-live="polite">
         {call.held ? t('call.onHold') : t(`call.${call.state}`)} {established && <span className="elapsed">{elapsed}</span>}
       </p>
