@@ -85,11 +85,11 @@ export function Dialer(): React.JSX.Element {
         </div>
         {classification.emergency && <RoamingWarning compact />}
         {classification.emergency ? (
-          <Button type="submit" size="large" className="call-button emergency-call-button" data-testid="emergency-call-button" icon={<CallRegular />}>
+          <Button key="emergency" type="submit" size="large" className="call-button emergency-call-button" data-testid="emergency-call-button" icon={<CallRegular />}>
             {t('emergency.callButton', { number: classification.entry.display, service: classification.entry.service[lang] })}
           </Button>
         ) : (
-          <Button type="submit" size="large" className="call-button" disabled={dialInput.trim() === ''} icon={<CallRegular />}>
+          <Button key="call" type="submit" size="large" className="call-button" disabled={dialInput.trim() === ''} icon={<CallRegular />}>
             {t('dialer.call')}
           </Button>
         )}
