@@ -25,7 +25,7 @@ export const fmt = (xs: number[]): string =>
 /** Writes a provisioning file for the web host: the account, its ICE servers, a French address. */
 export function writeProvisioning(dir: string, account: Record<string, unknown>, iceServers: string[]): string {
   const path = join(dir, 'provisioning.json');
-  writeFileSync(path, JSON.stringify({ version: 1, account: { ...account, iceServers }, emergency: { homeCountry: 'FR', address: EMERGENCY_ADDRESS } }));
+  writeFileSync(path, JSON.stringify({ version: 1, firstRun: false, account: { ...account, iceServers }, emergency: { homeCountry: 'FR', address: EMERGENCY_ADDRESS } }));
   return path;
 }
 

@@ -26,6 +26,7 @@ writeFileSync(
   provisioningPath,
   JSON.stringify({
     version: 1,
+    firstRun: false,
     account: { gateways: ['ws://127.0.0.1:9'], sipUri: 'sip:alice@127.0.0.1', password: 'x', iceServers: [stunServer.url] },
     emergency: { address: { country: 'FR', HNO: '10', RD: 'Rue de la Paix', PC: '75002', A3: 'Paris' } },
   }),

@@ -16,7 +16,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const gw = await startGateway();
 const dir = mkdtempSync(join(tmpdir(), 'softphone-bench-rec-'));
 const provisioningPath = join(dir, 'provisioning.json');
-writeFileSync(provisioningPath, JSON.stringify({ version: 1, account: accountFor(gw), emergency: { address: { country: 'FR', HNO: '10', RD: 'Rue de la Paix', PC: '75002', A3: 'Paris' } } }));
+writeFileSync(provisioningPath, JSON.stringify({ version: 1, firstRun: false, account: accountFor(gw), emergency: { address: { country: 'FR', HNO: '10', RD: 'Rue de la Paix', PC: '75002', A3: 'Paris' } } }));
 const host = await launchWebHost({ dataDir: join(dir, 'data'), provisioningPath });
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 const fromListening: number[] = [];

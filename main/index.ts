@@ -15,6 +15,7 @@ import { loadProvisioning, provisioningPath } from './host/provisioning';
 import { safeStorageSecrets } from './host/secrets';
 import { createHostServices, provisionedEmergencyOf } from './host/services';
 import { CallRecord } from './host/call-record';
+import { CallHistoryStore } from './host/call-history';
 import { createNetworkMonitor } from './host/network';
 import { openSettings, type StoredSettings } from './host/settings-store';
 
@@ -82,6 +83,7 @@ function start(): void {
   const services = createHostServices({
     network,
     callRecord: new CallRecord(dataDir),
+    callHistory: new CallHistoryStore(dataDir, { onError: (err) => log.warn('The call history could not be saved:', err) }),
     mode: 'electron',
     settings,
     secrets,

@@ -64,6 +64,8 @@ writeFileSync(
   provisioning,
   JSON.stringify({
     version: 1,
+    // Ready to call at once: a newcomer tries the phone first.
+    firstRun: false,
     account: { gateways: [gw.wsUrl], sipUri: `sip:alice@${gw.domain}`, authUser: 'alice', displayName: 'Alice Martin (demo)', password: alice?.password ?? '', iceServers: [] },
     emergency: {
       homeCountry: 'FR',

@@ -1,9 +1,12 @@
 /**
  * Screenshots of the real app in web mode, for looking at after a UI change:
- * `node --import tsx scripts/screenshots.ts [DIR]` (default /tmp/softphone-shots). Each language
+ * `npm run screenshots -- [DIR]` (default /tmp/softphone-shots). Each language
  * (en, fr) × theme (light, dark, high-contrast): first run, dialer, 112 typed, an ordinary call,
  * an emergency call, settings, the address form (France, then the United States). Needs the built app (npx electron-vite build) and the gateway's
  * Debian packages; all on 127.0.0.1.
+ *
+ * `npm run screenshots -- --readme` writes the README's pictures instead (docs/screenshots/): first
+ * run, dialer, 112 typed and the emergency call, in English, light and dark.
  */
 import { chromium, type Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync } from 'node:fs';
@@ -13,20 +16,25 @@ import { CHROMIUM_ARGS } from '../playwright.config';
 import { FAR_END_EXTENSION, startGateway } from '../test/gateway/harness';
 import { accountFor, launchWebHost } from '../test/e2e/fixtures';
 
-const OUT = process.argv[2] ?? '/tmp/softphone-shots';
+const README = process.argv.includes('--readme');
+const OUT = README ? 'docs/screenshots' : (process.argv.slice(2).find((a) => !a.startsWith('--')) ?? '/tmp/softphone-shots');
+const README_SHOTS = new Set(['first-run', 'dialer', 'emergency-typed', 'emergency-call']);
 mkdirSync(OUT, { recursive: true });
 const ADDRESS = { country: 'FR', NAM: 'ACME SA', HNO: '10', RD: 'Rue de la Paix', PC: '75002', A3: 'Paris', FLR: '3', ROOM: '301' };
 const gw = await startGateway();
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 const shot = async (page: Page, name: string): Promise<void> => {
+  // name: <lang>-<theme>-<n>-<screen>; the README keeps a few screens as <theme>-<screen>.png.
+  const [, theme, screen] = /^[a-z]+-([a-z-]+?)-\d-(.+)$/.exec(name) ?? [];
+  if (README && !README_SHOTS.has(screen ?? '')) return;
   await page.waitForTimeout(300);
-  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(OUT, README ? `${theme}-${screen}.png` : `${name}.png`), fullPage: true });
 };
 const call = (page: Page): ReturnType<Page['getByTestId']> => page.getByTestId('call');
 
 try {
-  for (const lang of ['en', 'fr'] as const) {
-    for (const theme of ['light', 'dark', 'high-contrast'] as const) {
+  for (const lang of README ? (['en'] as const) : (['en', 'fr'] as const)) {
+    for (const theme of README ? (['light', 'dark'] as const) : (['light', 'dark', 'high-contrast'] as const)) {
       const tag = `${lang}-${theme}`;
       const dir = mkdtempSync(join(tmpdir(), 'shots-'));
       // First run: nothing provisioned.
@@ -41,7 +49,7 @@ try {
 
       const { writeFileSync } = await import('node:fs');
       const prov = join(dir, 'provisioning.json');
-      writeFileSync(prov, JSON.stringify({ version: 1, account: accountFor(gw), emergency: { address: ADDRESS } }));
+      writeFileSync(prov, JSON.stringify({ version: 1, firstRun: false, account: accountFor(gw), emergency: { address: ADDRESS } }));
       const host = await launchWebHost({ dataDir: join(dir, 'data'), provisioningPath: prov, env: { LANG: lang === 'fr' ? 'fr_FR.UTF-8' : 'en_US.UTF-8' } });
       page = await context.newPage();
       await page.goto(host.url);

@@ -90,6 +90,71 @@ export function isEmergencyCallField(key: string): key is keyof typeof EMERGENCY
   return Object.hasOwn(EMERGENCY_CALL_FIELDS, key);
 }
 
+/** One call in the call history (every call, not only emergency ones), as the renderer reports it. */
+export interface CallHistoryEntry {
+  id: string;
+  direction: 'outgoing' | 'incoming';
+  outcome: 'answered' | 'missed' | 'declined' | 'busy' | 'failed' | 'cancelled';
+  kind: 'ordinary' | 'emergency' | 'test';
+  number: string;
+  name: string | null;
+  /** ISO 8601, like the other times. */
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  durationSeconds: number | null;
+  /** The emergency call record's id, for emergency/test calls. */
+  emergencyRecordId: string | null;
+  /** Why it was failed/busy, short text. */
+  reason: string | null;
+}
+
+export interface CallHistory {
+  /** Newest first. */
+  entries: CallHistoryEntry[];
+  /** Incoming missed calls since the history was last marked seen. */
+  unseenMissed: number;
+}
+
+const oneOf =
+  (...values: readonly unknown[]) =>
+  (v: unknown): boolean =>
+    values.includes(v);
+const shortText =
+  (max: number) =>
+  (v: unknown): boolean =>
+    typeof v === 'string' && v.length <= max;
+const orNull =
+  (check: (v: unknown) => boolean) =>
+  (v: unknown): boolean =>
+    v === null || check(v);
+// Length-capped first, so a huge string is never handed to Date.parse.
+const isoTime = (v: unknown): boolean => typeof v === 'string' && v.length <= 64 && Number.isFinite(Date.parse(v));
+
+/**
+ * Each field's check, used when the renderer records a call (checkHostCall: all present, no others)
+ * and when the history file is read back (a bad nullable field becomes null, any other bad field drops
+ * the entry). The mapped type makes a field added to CallHistoryEntry fail to compile until it is listed.
+ */
+export const CALL_HISTORY_FIELDS: { readonly [K in keyof CallHistoryEntry]-?: (v: unknown) => boolean } = {
+  id: (v) => typeof v === 'string' && v.length > 0 && v.length <= 64,
+  direction: oneOf('outgoing', 'incoming'),
+  outcome: oneOf('answered', 'missed', 'declined', 'busy', 'failed', 'cancelled'),
+  kind: oneOf('ordinary', 'emergency', 'test'),
+  number: shortText(256),
+  name: orNull(shortText(256)),
+  startedAt: isoTime,
+  answeredAt: orNull(isoTime),
+  endedAt: orNull(isoTime),
+  durationSeconds: orNull((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0),
+  emergencyRecordId: orNull(shortText(64)),
+  reason: orNull(shortText(256)),
+};
+
+export function isCallHistoryField(key: string): key is keyof CallHistoryEntry {
+  return Object.hasOwn(CALL_HISTORY_FIELDS, key);
+}
+
 /** Before any check, or with no monitor: nothing known. */
 export const NO_NETWORK_STATUS: NetworkStatus = {
   version: 0,
@@ -160,6 +225,10 @@ export interface HostState {
   /** Where the account came from; a provisioned account is read-only in the UI. */
   accountSource: 'none' | 'user' | 'provisioned';
   hasPassword: boolean;
+  /** The administrator's file sets the password too: nothing of the account can be typed. */
+  passwordManaged: boolean;
+  /** Show first run: not done on this machine yet, and the provisioning file does not skip it. */
+  firstRun: boolean;
   /** No keyring (Electron): a password typed now is kept until the app quits, never stored. */
   passwordSessionOnly?: boolean;
   preferences: Preferences;
@@ -169,7 +238,7 @@ export interface HostState {
 }
 
 export interface HostNotice {
-  code: 'provisioningInvalid' | 'provisioningUnreadable' | 'settingsRecovered';
+  code: 'provisioningInvalid' | 'provisioningUnreadable' | 'settingsRecovered' | 'historyRecovered';
   message: string;
   errors?: FieldError[];
 }
@@ -207,8 +276,22 @@ export interface HostApi {
    * The first INVITE waits for a `start` line at most 150 ms (a slow disk never holds the call).
    */
   recordEmergencyCall(event: EmergencyCallEvent): Promise<void>;
+  /** First run was finished or skipped: it is not shown again on this machine. */
+  finishFirstRun(): Promise<HostState>;
   /** The emergency call record, newest first. */
   listEmergencyCalls(): Promise<EmergencyCallEntry[]>;
+  /**
+   * Stores a call in the call history, replacing the entry with the same id (a call may be recorded
+   * when it starts and again when it ends). Resolves once it is written; a failed write is logged,
+   * never thrown, and the entry stays in the list until the app quits.
+   */
+  recordCall(entry: CallHistoryEntry): Promise<void>;
+  /** The call history, newest first, with the number of missed calls not yet seen. */
+  listCallHistory(): Promise<CallHistory>;
+  /** The missed calls so far no longer count as unseen. */
+  markHistorySeen(): Promise<CallHistory>;
+  /** Empties the call history (the emergency call record is kept). */
+  clearCallHistory(): Promise<CallHistory>;
   /** Reports renderer-side signals and returns the refreshed network status. */
   reportNetwork(report: NetworkReport): Promise<NetworkStatus>;
   /** Long poll: the status once its version is above `since` (or the same one after ~25 s). */
@@ -228,6 +311,11 @@ export const HOST_METHODS: readonly HostMethod[] = [
   'rememberNetwork',
   'recordEmergencyCall',
   'listEmergencyCalls',
+  'finishFirstRun',
+  'recordCall',
+  'listCallHistory',
+  'markHistorySeen',
+  'clearCallHistory',
 ];
 
 export const DEFAULT_PREFERENCES: Preferences = {
@@ -263,6 +351,11 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
     rememberNetwork: 1,
     recordEmergencyCall: 1,
     listEmergencyCalls: 0,
+    finishFirstRun: 0,
+    recordCall: 1,
+    listCallHistory: 0,
+    markHistorySeen: 0,
+    clearCallHistory: 0,
   };
   if (args.length !== arity[m]) throw new HostCallError(`${m} takes ${arity[m]} argument(s)`);
   if ((m === 'saveAccount' || m === 'saveEmergencyAddress') && !isRecord(args[0])) throw new HostCallError(`${m} takes an object`);
@@ -287,6 +380,16 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
     }
     // Room for a PIDF-LO and RFC 7852 blocks of long (even hostile) text; a refused start line loses the record.
     if (JSON.stringify(e).length > 262_144) throw new HostCallError('record entry too large');
+  }
+  if (m === 'recordCall') {
+    const e = args[0];
+    if (!isRecord(e)) throw new HostCallError('recordCall takes a call history entry');
+    for (const k of Object.keys(e)) if (!isCallHistoryField(k)) throw new HostCallError(`recordCall: unknown field ${k}`);
+    for (const [k, check] of Object.entries(CALL_HISTORY_FIELDS)) {
+      // Every field, null where there is nothing to say (JSON would drop an undefined one).
+      if (!Object.hasOwn(e, k)) throw new HostCallError(`recordCall: missing field ${k}`);
+      if (!check(e[k])) throw new HostCallError(`recordCall: bad field ${k}`);
+    }
   }
   if (m === 'rememberNetwork' && args[0] !== null && !isRecord(args[0])) throw new HostCallError('rememberNetwork takes an address or null');
   if (m === 'waitForNetworkChange' && (typeof args[0] !== 'number' || !Number.isInteger(args[0]))) {

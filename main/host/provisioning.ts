@@ -29,6 +29,8 @@ export interface Provisioning {
   /** The managed account, or null if the file has none (or is not ok). */
   account: AccountWithPassword | null;
   emergency: ProvisionedEmergency | null;
+  /** Show first run (account managed, address, test call) once on each machine; false skips it. */
+  firstRun: boolean;
   notices: HostNotice[];
 }
 
@@ -260,7 +262,7 @@ const SECTIONS = {
 };
 
 function failed(path: string, notice: HostNotice): Provisioning {
-  return { path, ok: false, account: null, emergency: null, notices: [notice] };
+  return { path, ok: false, account: null, emergency: null, firstRun: true, notices: [notice] };
 }
 
 export function loadProvisioning(path: string): Provisioning {
@@ -310,6 +312,7 @@ export function loadProvisioning(path: string): Provisioning {
     } else {
       if (r.account !== undefined) account = SECTIONS.account(r.account, errors);
       if (r.emergency !== undefined) emergency = checkEmergency(r.emergency, errors);
+      if (r.firstRun !== undefined && typeof r.firstRun !== 'boolean') errors.push(fieldError('firstRun', 'type', 'must be true or false'));
     }
   }
   if (errors.length > 0) {
@@ -319,5 +322,5 @@ export function loadProvisioning(path: string): Provisioning {
       errors,
     });
   }
-  return { path, ok: true, account, emergency, notices: [] };
+  return { path, ok: true, account, emergency, firstRun: (raw as Raw).firstRun !== false, notices: [] };
 }

@@ -10,6 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_PREFERENCES, NO_NETWORK_STATUS } from '../../src/host-api';
 import type {
   AccountInput,
+  CallHistory,
+  CallHistoryEntry,
   EmergencySettings,
   HostApi,
   HostNotice,
@@ -46,7 +48,20 @@ export interface HostServicesOptions {
   network?: NetworkSource;
   /** The emergency call record; without one, recording is a no-op (and said so in the log). */
   callRecord?: { append(e: EmergencyCallEvent): void; list(): EmergencyCallEntry[] };
+  /** The call history (main/host/call-history.ts); without one, nothing is kept and the list is empty. */
+  callHistory?: CallHistorySource;
 }
+
+/** What the services need of the call history store; its notices go into HostState.notices. */
+export interface CallHistorySource {
+  readonly notices: readonly HostNotice[];
+  record(entry: CallHistoryEntry): Promise<void>;
+  list(): CallHistory;
+  markSeen(): Promise<CallHistory>;
+  clear(): Promise<CallHistory>;
+}
+
+const NO_HISTORY: CallHistory = { entries: [], unseenMissed: 0 };
 
 /** What the services need of the network monitor (main/host/network.ts). */
 export interface NetworkSource {
@@ -211,11 +226,14 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
       account: current,
       accountSource: isManaged() ? 'provisioned' : current ? 'user' : 'none',
       hasPassword: password() !== null,
+      passwordManaged: isManaged() && filePassword !== '',
+      // A user who typed their own account has been through it; the administrator may skip it.
+      firstRun: !settings.get('firstRunDone') && settings.get('accountSource') !== 'user' && provisioning?.firstRun !== false,
       // A password from the file comes back with the file; one typed by the user would not.
       passwordSessionOnly: !filePassword && !secrets.persistent(),
       preferences: settings.get('preferences'),
       emergency: emergency(),
-      notices: [...provisioningNotices, ...(opts.notices ?? [])],
+      notices: [...provisioningNotices, ...(opts.notices ?? []), ...(opts.callHistory?.notices ?? [])],
     };
   };
 
@@ -304,6 +322,21 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
     },
 
     listEmergencyCalls: async () => opts.callRecord?.list() ?? [],
+
+    finishFirstRun: async () => {
+      persist('firstRun', () => settings.set('firstRunDone', true));
+      return state();
+    },
+
+    recordCall: async (entry: CallHistoryEntry) => {
+      await opts.callHistory?.record(entry);
+    },
+
+    listCallHistory: async () => opts.callHistory?.list() ?? NO_HISTORY,
+
+    markHistorySeen: async () => (opts.callHistory ? opts.callHistory.markSeen() : NO_HISTORY),
+
+    clearCallHistory: async () => (opts.callHistory ? opts.callHistory.clear() : NO_HISTORY),
 
     reportNetwork: async (report: NetworkReport) => (opts.network ? opts.network.report(report) : NO_NETWORK_STATUS),
 

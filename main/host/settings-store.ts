@@ -30,6 +30,8 @@ export type StoredSettings = {
   knownNetworks: KnownNetwork[];
   /** The last valid provisioning file's `emergency` section, in force while the file is broken. */
   provisionedEmergency: ProvisionedEmergency | null;
+  /** First run was finished or skipped on this machine: it is not shown again. */
+  firstRunDone: boolean;
 };
 
 export interface KnownNetwork {
@@ -44,7 +46,7 @@ export const SETTINGS_NAME = 'settings';
  * Version of the stored data's shape (not the app's version): conf runs the `migrations` newer than
  * the version recorded in the file. Bump it with a migration whenever StoredSettings changes.
  */
-export const SETTINGS_VERSION = '1.3.0';
+export const SETTINGS_VERSION = '1.4.0';
 
 export const DEFAULT_SETTINGS: StoredSettings = {
   account: null,
@@ -55,6 +57,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   addressConfirmation: null,
   knownNetworks: [],
   provisionedEmergency: null,
+  firstRunDone: false,
 };
 
 // Generous bounds: the real checks are checkAccount's; these only stop absurd hand edits.
@@ -120,6 +123,7 @@ export const settingsOptions = {
     },
     // Checked in full (checkProvisionedEmergency) wherever it is read.
     provisionedEmergency: { oneOf: [{ type: 'null' }, { type: 'object' }] },
+    firstRunDone: { type: 'boolean' },
     preferences: {
       // Extra keys allowed so that settings written by a newer version still open after a downgrade.
       type: 'object',
@@ -147,6 +151,11 @@ export const settingsOptions = {
     // 1.3.0: the last valid provisioned emergency section (address, network sites, security desk…).
     '1.3.0': (store) => {
       if (!store.has('provisionedEmergency')) store.set('provisionedEmergency', null);
+    },
+    // 1.4.0: first run shown once. Installs already in use (an account set) have been through it.
+    '1.4.0': (store) => {
+      // Set outright: conf has filled in the default (false) before migrating.
+      store.set('firstRunDone', store.get('account') !== null);
     },
   },
 } satisfies Omit<Options<StoredSettings>, 'cwd' | 'configName'>;
@@ -216,6 +225,7 @@ export function salvage(original: Buffer | null, into: SettingsBackend): string[
   if (address.ok) keep('emergencyAddress', address.value);
   const provisioned = checkProvisionedEmergency(raw.provisionedEmergency);
   if (provisioned) keep('provisionedEmergency', provisioned);
+  if (typeof raw.firstRunDone === 'boolean') keep('firstRunDone', raw.firstRunDone);
   return kept;
 }
 

@@ -13,6 +13,7 @@ import { loadProvisioning } from '../host/provisioning';
 import { fileKeySecrets } from '../host/secrets';
 import { createHostServices, provisionedEmergencyOf } from '../host/services';
 import { CallRecord } from '../host/call-record';
+import { CallHistoryStore } from '../host/call-history';
 import { createNetworkMonitor } from '../host/network';
 import { openConfSettings } from '../host/settings-store';
 
@@ -138,6 +139,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     notices: settingsNotices,
     network,
     callRecord: new CallRecord(opts.dataDir),
+    callHistory: new CallHistoryStore(opts.dataDir, {
+      onError: (err) => process.stderr.write(`softphone web: the call history could not be saved: ${err instanceof Error ? err.message : String(err)}\n`),
+    }),
   });
   void network.start();
   const token = randomBytes(32).toString('base64url');

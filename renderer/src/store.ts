@@ -137,10 +137,14 @@ export const useApp = create<AppState>((set, get) => ({
   appendDigit: (d) => set((s) => typed(s.dialInput + d)),
   backspace: () => set((s) => typed(s.dialInput.slice(0, -1))),
   // Going to a view leaves first run: the dialer must never be more than one click away.
-  setView: (view) => set({ view, onboarding: null }),
+  setView: (view) => {
+    if (get().onboarding) finishFirstRun();
+    set({ view, onboarding: null });
+  },
   nextOnboardingStep: (from) => {
     if (get().onboarding !== from) return;
     const next = ONBOARDING_STEPS[ONBOARDING_STEPS.indexOf(from) + 1] ?? null;
+    if (next === null) finishFirstRun();
     set({ onboarding: next, view: 'dialer' });
   },
 
@@ -336,9 +340,17 @@ async function followBattery(): Promise<void> {
   battery.addEventListener('levelchange', update);
 }
 
+/** First run is over (finished or left): the host remembers, so it is not shown again. */
+function finishFirstRun(): void {
+  void getHost()
+    .finishFirstRun()
+    .then((host) => useApp.setState({ host }))
+    .catch(() => undefined);
+}
+
 export async function startApp(state: HostState): Promise<void> {
-  // No account yet: first run walks through the account, the emergency address and a test call.
-  useApp.setState({ host: state, view: 'dialer', onboarding: state.account ? null : 'account' });
+  // Once per machine: first run walks through the account, the emergency address and a test call.
+  useApp.setState({ host: state, view: 'dialer', onboarding: state.firstRun ? 'account' : null });
   startStatsLoop();
   window.addEventListener('online', () => {
     useApp.setState({ online: true });

@@ -42,7 +42,7 @@ test("the page may open WebSockets to the account's gateways only (CSP connect-s
   const dir = mkdtempSync(join(tmpdir(), 'softphone-electron-'));
   const provisioning = join(dir, 'provisioning.json');
   const account = { gateways: ['ws://127.0.0.1:5066'], sipUri: 'sip:alice@127.0.0.1', authUser: 'alice', password: 'x', iceServers: [] };
-  writeFileSync(provisioning, JSON.stringify({ version: 1, account }));
+  writeFileSync(provisioning, JSON.stringify({ version: 1, firstRun: false, account }));
   const app = await electron.launch({ executablePath: binary as string, args: ['.', '--no-sandbox', `--user-data-dir=${join(dir, 'data')}`, '--provisioning', provisioning] });
   const win = await app.firstWindow();
   await expect(win.getByRole('heading', { name: 'Secours Softphone' })).toBeVisible();

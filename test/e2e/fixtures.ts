@@ -103,9 +103,11 @@ export const test = base.extend<Fixtures, { gateway: Gateway }>({
   webHost: async ({ gateway, hostOptions }, use) => {
     const dataDir = hostOptions.dataDir ?? mkdtempSync(join(tmpdir(), 'softphone-data-'));
     const option = hostOptions.provisioning;
-    const provisioning =
+    const given =
       option === undefined ? { version: 1, account: accountFor(gateway), emergency: { homeCountry: 'FR' } } : typeof option === 'function' ? option(gateway) : option;
     let provisioningPath: string | undefined;
+    // Provisioned machines get first run once; the tests start at the dialer unless they say otherwise.
+    const provisioning = given && !('firstRun' in given) ? { ...given, firstRun: false } : given;
     if (provisioning) {
       provisioningPath = join(dataDir, 'provisioning.json');
       writeFileSync(provisioningPath, JSON.stringify(provisioning, null, 2));

@@ -8,6 +8,13 @@ import type { Page } from '@playwright/test';
 import { FAR_END_EXTENSION } from '../gateway/harness';
 import { accountFor, expect, expectAudioBothWays, expectRegistered, test } from './fixtures';
 
+/** axe on the page as it is now (or a part of it): every violation, named, or none. */
+async function axeViolations(page: Page, include?: string): Promise<string[]> {
+  const builder = new AxeBuilder({ page });
+  const result = await (include ? builder.include(include) : builder).analyze();
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
 const background = (page: Page, selector: string): Promise<string> => page.locator(selector).first().evaluate((el) => getComputedStyle(el).backgroundColor);
 
 /** Relative luminance (WCAG) of an `rgb(r, g, b)` colour. */
@@ -80,6 +87,7 @@ test('the call screen takes over the dialer, shows what is heard, warns when not
   await expect.poll(() => app.getByRole('meter', { name: 'Hearing' }).evaluate((m) => (m as HTMLMeterElement).value), { timeout: 10_000 }).toBeGreaterThan(0);
   await expect(app.getByTestId('call')).not.toContainText('packets');
   await expect(app.getByTestId('no-audio')).toHaveCount(0);
+  expect(await axeViolations(app)).toEqual([]);
 
   // The far end holds the call: no more sound comes in, and the screen says so within seconds.
   await gateway.farEnd.command('hold');
@@ -134,6 +142,68 @@ test.describe('first run, with nothing provisioned', () => {
     await expect(app.getByLabel('Number or SIP address')).toBeVisible();
     await expect(app.getByTestId('setup-checklist')).toContainText('No phone account');
   });
+});
+
+/** Presses Tab until `target` has the focus (a keyboard-only user's way there). */
+async function tabTo(page: Page, target: ReturnType<Page['getByRole']>, max = 40): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`${max} Tabs did not reach ${target.toString()}`);
+}
+
+test.describe('first run, with the account provisioned', () => {
+  test.use({ hostOptions: { provisioning: (gw) => ({ version: 1, firstRun: true, account: accountFor(gw), emergency: { homeCountry: 'FR' } }) } });
+  test('says the account is managed, goes step by step on the keyboard alone, and is shown once', async ({ app, page, webHost }) => {
+    const firstRun = app.getByTestId('first-run');
+    await expect(firstRun).toHaveAttribute('data-step', 'account');
+    await expect(firstRun).toContainText('Your administrator has set up this account for you');
+    await expect(firstRun.getByText('This account is managed by your administrator.')).toBeVisible();
+    await expect(app.getByLabel('SIP address')).toHaveValue(/^sip:alice@/);
+    await expect(app.getByLabel('SIP address')).not.toBeEditable();
+    // Nothing to save: the way on is Next, and each step starts at its heading.
+    await expect(firstRun.getByRole('button', { name: 'Save account' })).toHaveCount(0);
+    await expect(firstRun.getByRole('heading', { name: 'Your phone account' })).toBeFocused();
+    expect(await axeViolations(app)).toEqual([]);
+    await tabTo(app, firstRun.getByRole('button', { name: 'Next' }));
+    await app.keyboard.press('Enter');
+    await expect(firstRun).toHaveAttribute('data-step', 'address');
+    await expect(firstRun.getByRole('heading', { name: 'Where you are' })).toBeFocused();
+    await tabTo(app, firstRun.getByRole('button', { name: 'Skip this step' }));
+    await app.keyboard.press('Enter');
+    await expect(firstRun).toHaveAttribute('data-step', 'test');
+    await tabTo(app, firstRun.getByRole('button', { name: 'Finish' }));
+    await app.keyboard.press('Enter');
+    await expect(firstRun).toHaveCount(0);
+    await expect(app.getByLabel('Number or SIP address')).toBeVisible();
+    await expectRegistered(app);
+    // The host remembers: a reload (or a restart) goes straight to the dialer.
+    await page.goto(webHost.url);
+    await expectRegistered(page);
+    await expect(page.getByLabel('Number or SIP address')).toBeVisible();
+    await expect(page.getByTestId('first-run')).toHaveCount(0);
+  });
+});
+
+test('the emergency banner is announced: an assertive live region in the accessibility tree, named for the service', async ({ app, page }) => {
+  await expectRegistered(app);
+  await app.getByLabel('Number or SIP address').fill('11');
+  await expect(app.getByTestId('emergency-banner')).toHaveCount(0);
+  // The live region waits, empty, for the banner to come into it.
+  await expect(app.getByTestId('emergency-live')).toBeAttached();
+  await app.getByLabel('Number or SIP address').fill('112');
+  await expect(app.getByTestId('emergency-banner')).toBeVisible();
+  // What a screen reader gets: Chromium's own accessibility tree, not the DOM.
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+    nodes: Array<{ role?: { value: string }; name?: { value: string }; properties?: Array<{ name: string; value: { value: unknown } }> }>;
+  };
+  const alert = nodes.find((n) => n.role?.value === 'alert' && /emergency/i.test(n.name?.value ?? ''));
+  expect(alert, 'an alert named for the emergency call').toBeDefined();
+  const prop = (name: string): unknown => alert?.properties?.find((p) => p.name === name)?.value.value;
+  expect(prop('live')).toBe('assertive');
+  expect(prop('atomic')).toBe(true);
 });
 
 test('the address form follows the country: its fields, their order, names and required ones (libaddressinput)', async ({ app }) => {

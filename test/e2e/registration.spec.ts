@@ -39,7 +39,8 @@ test.describe('a provisioned account', () => {
     await expectRegistered(app);
     await app.getByRole('button', { name: 'Settings' }).click();
     await expect(app.getByText('This account is managed by your administrator.')).toBeVisible();
-    await expect(app.getByLabel('SIP address')).toBeDisabled();
+    await expect(app.getByLabel('SIP address')).not.toBeEditable();
+    await expect(app.getByLabel('SIP address')).toHaveValue(/^sip:alice@/);
   });
 });
 

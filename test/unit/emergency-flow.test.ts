@@ -16,6 +16,8 @@ function hostState(emergency: Partial<HostState['emergency']> = {}): HostState {
     account: { gateways: ['ws://127.0.0.1:1'], sipUri: 'sip:alice@example.com', authUser: 'alice', displayName: 'Alice', iceServers: [] },
     accountSource: 'user',
     hasPassword: true,
+    passwordManaged: false,
+    firstRun: false,
     preferences: DEFAULT_PREFERENCES,
     notices: [],
     emergency: {

@@ -67,3 +67,57 @@ describe('checkHostCall: recordEmergencyCall', () => {
     expect(() => checkHostCall('recordEmergencyCall', [{ type: 'update', id: 'c1', ...fields }])).toThrow(HostCallError);
   });
 });
+
+describe('checkHostCall: call history', () => {
+  const entry = {
+    id: 'call-1',
+    direction: 'incoming',
+    outcome: 'missed',
+    kind: 'ordinary',
+    number: '+33123456789',
+    name: 'Alice',
+    startedAt: '2025-01-01T10:00:00.000Z',
+    answeredAt: null,
+    endedAt: '2025-01-01T10:00:30.000Z',
+    durationSeconds: null,
+    emergencyRecordId: null,
+    reason: null,
+  };
+
+  it('accepts a complete entry, and the other history methods without arguments', () => {
+    expect(checkHostCall('recordCall', [entry]).method).toBe('recordCall');
+    expect(checkHostCall('recordCall', [{ ...entry, kind: 'emergency', emergencyRecordId: 'rec-1', durationSeconds: 0, reason: '486 Busy Here' }]).method).toBe('recordCall');
+    for (const m of ['listCallHistory', 'markHistorySeen', 'clearCallHistory']) expect(checkHostCall(m, []).method).toBe(m);
+  });
+
+  it.each([
+    ['an unknown direction', { direction: 'sideways' }, /bad field direction/],
+    ['an unknown outcome', { outcome: 'ringing' }, /bad field outcome/],
+    ['an unknown kind', { kind: 'secret' }, /bad field kind/],
+    ['a too-long number', { number: '1'.repeat(257) }, /bad field number/],
+    ['a numeric number', { number: 112 }, /bad field number/],
+    ['a too-long name', { name: 'x'.repeat(257) }, /bad field name/],
+    ['a too-long reason', { reason: 'x'.repeat(257) }, /bad field reason/],
+    ['a too-long id', { id: 'x'.repeat(65) }, /bad field id/],
+    ['an empty id', { id: '' }, /bad field id/],
+    ['a startedAt that is no time', { startedAt: 'yesterday-ish' }, /bad field startedAt/],
+    ['a null startedAt', { startedAt: null }, /bad field startedAt/],
+    ['a negative duration', { durationSeconds: -1 }, /bad field durationSeconds/],
+    ['an infinite duration', { durationSeconds: Infinity }, /bad field durationSeconds/],
+    ['an unknown field', { extra: 1 }, /unknown field extra/],
+    ['an inherited key', JSON.parse('{"__proto__": {"outcome": "answered"}}'), /unknown field __proto__/],
+  ])('rejects %s', (_name, fields, message) => {
+    expect(() => checkHostCall('recordCall', [{ ...entry, ...fields }])).toThrow(HostCallError);
+    expect(() => checkHostCall('recordCall', [{ ...entry, ...fields }])).toThrow(message);
+  });
+
+  it('rejects a missing field, and anything but one entry', () => {
+    const { reason: _reason, ...withoutReason } = entry;
+    expect(() => checkHostCall('recordCall', [withoutReason])).toThrow(/missing field reason/);
+    expect(() => checkHostCall('recordCall', [{ ...entry, reason: undefined }])).toThrow(/bad field reason/);
+    expect(() => checkHostCall('recordCall', [])).toThrow(HostCallError);
+    expect(() => checkHostCall('recordCall', [[entry]])).toThrow(HostCallError);
+    expect(() => checkHostCall('recordCall', [null])).toThrow(HostCallError);
+    expect(() => checkHostCall('listCallHistory', [1])).toThrow(HostCallError);
+  });
+});

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AccountInput } from '../../src/host-api';
+import { CallHistoryStore } from '../../main/host/call-history';
 import { loadProvisioning } from '../../main/host/provisioning';
 import { fileKeySecrets, safeStorageSecrets, type SafeStorageLike } from '../../main/host/secrets';
 import { createHostServices, provisionedEmergencyOf } from '../../main/host/services';
@@ -39,6 +40,54 @@ function plainFiles(dir: string): string {
     .map((f) => readFileSync(join(dir, f), 'utf8'))
     .join('\n');
 }
+
+describe('first run', () => {
+  const provisioned = (dir: string, extra: Record<string, unknown>): string => {
+    const file = join(dir, 'provisioning.json');
+    writeFileSync(file, JSON.stringify({ version: 1, account: { gateways: ['wss://sip.example.com/ws'], sipUri: 'sip:bob@example.com', password: PASSWORD }, ...extra }));
+    return file;
+  };
+
+  it('is shown once per machine: finishing it is remembered across restarts', async () => {
+    const dir = tmp();
+    expect((await host(dir).getState()).firstRun).toBe(true);
+    expect((await host(dir).finishFirstRun()).firstRun).toBe(false);
+    expect((await host(dir).getState()).firstRun).toBe(false);
+  });
+
+  it('a provisioned machine gets it (the account managed, its password too) unless the file says firstRun: false', async () => {
+    const dir = tmp();
+    const state = await host(dir, provisioned(dir, {})).getState();
+    expect(state).toMatchObject({ firstRun: true, accountSource: 'provisioned', passwordManaged: true });
+    const skipped = tmp();
+    expect((await host(skipped, provisioned(skipped, { firstRun: false })).getState()).firstRun).toBe(false);
+  });
+
+  it('a provisioned account without a password lets the user type it', async () => {
+    const dir = tmp();
+    const file = join(dir, 'provisioning.json');
+    writeFileSync(file, JSON.stringify({ version: 1, account: { gateways: ['wss://sip.example.com/ws'], sipUri: 'sip:bob@example.com' } }));
+    const services = host(dir, file);
+    expect((await services.getState()).passwordManaged).toBe(false);
+    const saved = await services.saveAccount({ ...input, sipUri: 'sip:bob@example.com' });
+    expect(saved.ok).toBe(true);
+    expect(await services.getPassword()).toBe(PASSWORD);
+  });
+
+  it('firstRun in the provisioning file must be true or false', () => {
+    const dir = tmp();
+    const p = loadProvisioning(provisioned(dir, { firstRun: 'no' }));
+    expect(p.ok).toBe(false);
+    expect(p.notices[0]?.errors?.[0]?.field).toBe('firstRun');
+  });
+
+  it('a user who typed their own account before has been through it', async () => {
+    const dir = tmp();
+    const services = host(dir);
+    await services.saveAccount(input);
+    expect((await services.getState()).firstRun).toBe(false);
+  });
+});
 
 describe('secret stores', () => {
   it('web mode: round-trips through 0600 files, never in plain text', () => {
@@ -274,5 +323,51 @@ describe('host services: no keyring', () => {
     expect((await api.getState()).passwordSessionOnly).toBe(false);
     // Web mode's key file always stores it.
     expect((await host(tmp()).getState()).passwordSessionOnly).toBe(false);
+  });
+});
+
+describe('host services: call history', () => {
+  const missed = {
+    id: 'call-1',
+    direction: 'incoming' as const,
+    outcome: 'missed' as const,
+    kind: 'ordinary' as const,
+    number: '+33123456789',
+    name: null,
+    startedAt: new Date(Date.now() - 60_000).toISOString(),
+    answeredAt: null,
+    endedAt: new Date(Date.now() - 30_000).toISOString(),
+    durationSeconds: null,
+    emergencyRecordId: null,
+    reason: null,
+  };
+  const make = (dir: string) =>
+    createHostServices({ mode: 'web', settings: openConfSettings(dir).settings, secrets: fileKeySecrets(dir), provisioning: null, systemLocale: 'fr-FR', callHistory: new CallHistoryStore(dir) });
+
+  it('records, lists, marks seen and clears through the store', async () => {
+    const dir = tmp();
+    const api = make(dir);
+    await api.recordCall(missed);
+    await api.recordCall({ ...missed, id: 'call-2', direction: 'outgoing', outcome: 'answered' });
+    expect(await api.listCallHistory()).toMatchObject({ entries: [{ id: 'call-1' }, { id: 'call-2' }], unseenMissed: 1 });
+    expect((await api.markHistorySeen()).unseenMissed).toBe(0);
+    // Kept across a restart.
+    expect((await make(dir).listCallHistory()).entries).toHaveLength(2);
+    expect(await api.clearCallHistory()).toEqual({ entries: [], unseenMissed: 0 });
+  });
+
+  it("reports a damaged history file in the state's notices", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'call-history.json'), '{ broken');
+    const notices = (await make(dir).getState()).notices;
+    expect(notices.map((n) => n.code)).toEqual(['historyRecovered']);
+  });
+
+  it('without a store: nothing is kept, the list is empty', async () => {
+    const api = host(tmp());
+    await api.recordCall(missed);
+    expect(await api.listCallHistory()).toEqual({ entries: [], unseenMissed: 0 });
+    expect(await api.markHistorySeen()).toEqual({ entries: [], unseenMissed: 0 });
+    expect(await api.clearCallHistory()).toEqual({ entries: [], unseenMissed: 0 });
   });
 });

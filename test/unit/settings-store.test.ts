@@ -110,6 +110,16 @@ describe('settings migrations and salvage', () => {
     expect(openConfSettings(dir).settings.get('provisionedEmergency')).toEqual(provisionedEmergency);
   });
 
+  it('migrates to 1.4.0: an install already in use has been through first run, a fresh one has not', () => {
+    const used = tmp();
+    writeFileSync(join(used, 'settings.json'), JSON.stringify({ account, accountSource: 'provisioned', __internal__: { migrations: { version: '1.3.0' } } }));
+    expect(openConfSettings(used).settings.get('firstRunDone')).toBe(true);
+    const blank = tmp();
+    writeFileSync(join(blank, 'settings.json'), JSON.stringify({ account: null, accountSource: 'none', __internal__: { migrations: { version: '1.3.0' } } }));
+    expect(openConfSettings(blank).settings.get('firstRunDone')).toBe(false);
+    expect(openConfSettings(tmp()).settings.get('firstRunDone')).toBe(false);
+  });
+
   it("a damaged file keeps the administrator's last valid emergency section, if it still checks out", () => {
     const dir = tmp();
     writeFileSync(join(dir, 'settings.json'), JSON.stringify({ provisionedEmergency, preferences: { language: 'klingon' } }));

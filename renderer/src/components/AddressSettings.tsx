@@ -1,3 +1,4 @@
+import { Button, Input, Select } from '@fluentui/react-components';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { addressLayout, missingRequired } from '../../../src/emergency/address-layout';
@@ -6,6 +7,7 @@ import { formatAddressLines } from '../../../src/emergency/format-address';
 import { isCountryCode, postcodeExample } from '../../../src/emergency/address-validation';
 import type { FieldError } from '../../../src/result';
 import { useApp } from '../store';
+import { FormField } from './FormField';
 import { CivicFieldList, EmergencyAddress, LastConfirmed } from './EmergencyAddress';
 
 /** A layout label: a civic field's own name, or what the country calls it (libaddressinput). */
@@ -53,12 +55,10 @@ function AddressForm({ initial, onDone }: { initial: CivicAddress | null; onDone
         <h4>{t('address.asSent')}</h4>
         <CivicFieldList address={address} method="Manual" testId="address-review-fields" />
         <div className="call-controls">
-          <button type="button" onClick={() => setReviewing(false)}>
+          <Button onClick={() => setReviewing(false)}>
             {t('address.back')}
-          </button>
-          <button
-            type="button"
-            className="primary"
+          </Button>
+          <Button appearance="primary"
             autoFocus
             onClick={() =>
               void saveAddress(values).then((result) => {
@@ -71,7 +71,7 @@ function AddressForm({ initial, onDone }: { initial: CivicAddress | null; onDone
             }
           >
             {t('address.save')}
-          </button>
+          </Button>
         </div>
       </section>
     );
@@ -102,54 +102,36 @@ function AddressForm({ initial, onDone }: { initial: CivicAddress | null; onDone
           {t('settings.errorsTitle')}
         </p>
       )}
-      <div className="field">
-        <label htmlFor="addr-country">{t('address.field.country')}</label>
-        <select id="addr-country" value={values.country} onChange={(e) => setValues({ ...values, country: e.target.value })}>
+      <FormField id="addr-country" label={t('address.field.country')}>
+        <Select id="addr-country" value={values.country} onChange={(_, d) => setValues({ ...values, country: d.value })}>
           {countries.map((c) => (
             <option key={c.code} value={c.code}>
               {c.name}
             </option>
           ))}
-        </select>
-      </div>
+        </Select>
+      </FormField>
       {addressLayout(values.country ?? '').map(({ field: f, label, required }) => {
         const err = errorFor(f);
         return (
-          <div className="field" key={f}>
-            {/* The marker stays out of the label: the field's name is its name; aria-required says the rest. */}
-            <div className="field-label">
-              <label htmlFor={`addr-${f}`}>{t(labelKey(label))}</label>
-              {required && (
-                <span className="required" aria-hidden="true">
-                  {' '}
-                  ({t('address.required')})
-                </span>
-              )}
-            </div>
-            <input
-              id={`addr-${f}`}
-              type="text"
-              value={values[f] ?? ''}
-              aria-required={required || undefined}
-              aria-invalid={err ? true : undefined}
-              aria-describedby={err ? `addr-${f}-error` : undefined}
-              onChange={(e) => setValues({ ...values, [f]: e.target.value })}
-            />
-            {err && (
-              <small id={`addr-${f}-error`} className="error">
-                {t(`errors.${err.code}`, { defaultValue: err.message, example: postcodeExample(values.country ?? '') ?? '—' })}
-              </small>
-            )}
-          </div>
+          <FormField
+            key={f}
+            id={`addr-${f}`}
+            label={t(labelKey(label))}
+            required={required}
+            error={err && t(`errors.${err.code}`, { defaultValue: err.message, example: postcodeExample(values.country ?? '') ?? '—' })}
+          >
+            <Input id={`addr-${f}`} value={values[f] ?? ''} aria-required={required || undefined} onChange={(_, d) => setValues({ ...values, [f]: d.value })} />
+          </FormField>
         );
       })}
       <div className="call-controls">
-        <button type="button" onClick={onDone}>
+        <Button onClick={onDone}>
           {t('address.cancel')}
-        </button>
-        <button type="submit" className="primary">
+        </Button>
+        <Button type="submit" appearance="primary">
           {t('address.review')}
-        </button>
+        </Button>
       </div>
     </form>
   );
@@ -174,14 +156,14 @@ export function AddressSettings(): React.JSX.Element {
           {!e.addressEditable && <p className="managed">{t('address.managed')}</p>}
           <div className="call-controls">
             {e.addressEditable && (
-              <button type="button" onClick={() => setEditing(true)}>
+              <Button onClick={() => setEditing(true)}>
                 {e.address ? t('address.edit') : t('address.set')}
-              </button>
+              </Button>
             )}
             {e.address && (
-              <button type="button" onClick={() => void confirmAddress()}>
+              <Button onClick={() => void confirmAddress()}>
                 {t('address.confirm')}
-              </button>
+              </Button>
             )}
           </div>
         </>

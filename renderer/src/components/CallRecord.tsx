@@ -1,3 +1,4 @@
+import { Button } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EmergencyCallEntry } from '../../../src/host-api';
@@ -56,9 +57,9 @@ export function CallRecordView(): React.JSX.Element {
               </li>
             ))}
           </ul>
-          <button type="button" onClick={exportJson}>
+          <Button onClick={exportJson}>
             {t('record.export')}
-          </button>
+          </Button>
         </>
       )}
     </section>

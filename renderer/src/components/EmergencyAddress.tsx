@@ -1,3 +1,4 @@
+import { Button } from '@fluentui/react-components';
 import { useTranslation } from 'react-i18next';
 import { CIVIC_FIELDS, type CivicAddress } from '../../../src/emergency/civic-address';
 import { formatAddressLines } from '../../../src/emergency/format-address';
@@ -75,9 +76,9 @@ export function CompactAddress(): React.JSX.Element {
           ⚠ {t('emergency.noAddress')} — {t('emergency.noAddressHelp')}
         </p>
         {editable && (
-          <button type="button" onClick={openEditor}>
+          <Button onClick={openEditor}>
             {t('address.set')}
-          </button>
+          </Button>
         )}
       </div>
     );
@@ -92,13 +93,13 @@ export function CompactAddress(): React.JSX.Element {
         <div className="address-reminder" role="note" data-testid="address-reminder">
           <p>{t('address.reminder')}</p>
           <div className="call-controls">
-            <button type="button" onClick={() => void confirmAddress()}>
+            <Button onClick={() => void confirmAddress()}>
               {t('address.confirm')}
-            </button>
+            </Button>
             {editable && (
-              <button type="button" onClick={openEditor}>
+              <Button onClick={openEditor}>
                 {t('address.edit')}
-              </button>
+              </Button>
             )}
           </div>
         </div>

@@ -1,3 +1,4 @@
+import { Button } from '@fluentui/react-components';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../store';
 import { CivicFieldList } from './EmergencyAddress';
@@ -23,9 +24,9 @@ export function EmergencyTest(): React.JSX.Element | null {
           ) : (
             <p>{t('emergency.noLocationSent')}</p>
           )}
-          <button type="button" disabled={!registered} onClick={testCall}>
+          <Button disabled={!registered} onClick={testCall}>
             {t('test.call', { number: e.testNumber })}
-          </button>
+          </Button>
           {refused && (
             <p role="alert" className="error" data-testid="test-call-refused">
               {t('test.refused', { detail: refused })}

@@ -1,5 +1,6 @@
 import { Button } from '@fluentui/react-components';
 import { ArrowRightRegular } from '@fluentui/react-icons';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ONBOARDING_STEPS, useApp, type OnboardingStep } from '../store';
 import { AddressSettings } from './AddressSettings';
@@ -24,17 +25,22 @@ export function FirstRun({ step }: { step: OnboardingStep }): React.JSX.Element 
   const index = ONBOARDING_STEPS.indexOf(step);
   const last = index === ONBOARDING_STEPS.length - 1;
   const View = STEP_VIEWS[step];
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Each step starts at its heading: a keyboard or screen-reader user is told where they are.
+  useEffect(() => heading.current?.focus(), [step]);
+  // A step the administrator has done (account, locked address) is shown, not skipped: "Next".
+  const managed = useApp((s) => (step === 'account' ? s.host?.accountSource === 'provisioned' : step === 'address' ? s.host?.emergency.addressEditable === false : false));
   return (
     <section className="first-run" aria-labelledby="first-run-title" data-testid="first-run" data-step={step}>
       <p className="first-run-progress">{t('firstRun.progress', { step: index + 1, count: ONBOARDING_STEPS.length })}</p>
-      <h2 id="first-run-title">{t(`firstRun.${step}.title`)}</h2>
-      <p>{t(`firstRun.${step}.why`)}</p>
+      <h2 id="first-run-title" ref={heading} tabIndex={-1}>{t(`firstRun.${step}.title`)}</h2>
+      <p>{t(step === 'account' && managed ? 'firstRun.account.managedWhy' : `firstRun.${step}.why`)}</p>
       <PanelBoundary key={step} name={`first run: ${step}`}>
         <View />
       </PanelBoundary>
       <div className="first-run-actions">
-        <Button appearance={last ? 'primary' : 'secondary'} icon={<ArrowRightRegular />} iconPosition="after" onClick={() => next(step)}>
-          {last ? t('firstRun.finish') : t('firstRun.skip')}
+        <Button appearance={last || managed ? 'primary' : 'secondary'} icon={<ArrowRightRegular />} iconPosition="after" onClick={() => next(step)}>
+          {last ? t('firstRun.finish') : managed ? t('firstRun.next') : t('firstRun.skip')}
         </Button>
       </div>
     </section>

@@ -1,3 +1,5 @@
+import { Button, Select } from '@fluentui/react-components';
+import { FormField } from './FormField';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatAddressLines } from '../../../src/emergency/format-address';
@@ -19,27 +21,28 @@ export function NetworkPrompt(): React.JSX.Element | null {
       <h2 id="network-prompt-title">{t('nomadic.title')}</h2>
       <p>{t('nomadic.question', { address: formatAddressLines(e.address.address, lang).join(', ') })}</p>
       <div className="call-controls">
-        <button type="button" className="primary" onClick={() => void remember(null)}>
+        <Button appearance="primary" onClick={() => void remember(null)}>
           {t('nomadic.yes')}
-        </button>
-        <button type="button" onClick={openEditor}>
+        </Button>
+        <Button onClick={openEditor}>
           {t('nomadic.new')}
-        </button>
+        </Button>
       </div>
       {others.length > 0 && (
-        <div className="field">
-          <label htmlFor="saved-address">{t('nomadic.saved')}</label>
-          <select id="saved-address" value={choice} onChange={(ev) => setChoice(ev.target.value)}>
+        <div className="saved-address">
+          <FormField id="saved-address" label={t('nomadic.saved')}>
+            <Select id="saved-address" value={choice} onChange={(_, d) => setChoice(d.value)}>
             <option value="">—</option>
             {others.map((a, i) => (
               <option key={i} value={String(i)}>
                 {formatAddressLines(a, lang).join(', ')}
               </option>
             ))}
-          </select>
-          <button type="button" disabled={choice === ''} onClick={() => void remember(others[Number(choice)] as Record<string, string>)}>
+            </Select>
+          </FormField>
+          <Button disabled={choice === ''} onClick={() => void remember(others[Number(choice)] as Record<string, string>)}>
             {t('nomadic.use')}
-          </button>
+          </Button>
         </div>
       )}
     </section>

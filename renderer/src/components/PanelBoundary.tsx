@@ -1,3 +1,4 @@
+import { Button } from '@fluentui/react-components';
 import { Component, type ErrorInfo, type ReactNode } from 'react';
 import i18next from 'i18next';
 
@@ -33,9 +34,9 @@ export class PanelBoundary extends Component<Props, State> {
     return (
       <div role="alert" className="panel-failed" data-testid="panel-failed" data-panel={this.props.name}>
         <p>{i18next.t('panel.failed', { name: this.props.name, message: error.message })}</p>
-        <button type="button" onClick={() => this.setState({ error: null })}>
+        <Button onClick={() => this.setState({ error: null })}>
           {i18next.t('panel.retry')}
-        </button>
+        </Button>
       </div>
     );
   }

@@ -1,3 +1,4 @@
+import { Button, Input, Select, Textarea } from '@fluentui/react-components';
 import { AlertUrgentRegular, HeadsetRegular, InfoRegular, PaintBrushRegular, PersonRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,34 +8,12 @@ import { useApp } from '../store';
 import { AddressSettings } from './AddressSettings';
 import { CallRecordView } from './CallRecord';
 import { PanelBoundary } from './PanelBoundary';
+import { FormField } from './FormField';
 import { EmergencyTest } from './EmergencyTest';
 import { describeReason } from '../../../src/network/decide';
 
 function errorFor(errors: FieldError[], prefix: string): FieldError | undefined {
   return errors.find((e) => e.field === prefix || e.field.startsWith(`${prefix}[`) || e.field.startsWith(`${prefix}.`));
-}
-
-function Field(props: {
-  id: string;
-  label: string;
-  error: FieldError | undefined;
-  hint?: string;
-  children: (aria: { id: string; 'aria-invalid'?: boolean; 'aria-describedby'?: string }) => React.ReactNode;
-}): React.JSX.Element {
-  const { t } = useTranslation();
-  const describedBy = [props.error ? `${props.id}-error` : '', props.hint ? `${props.id}-hint` : ''].filter(Boolean).join(' ');
-  return (
-    <div className="field">
-      <label htmlFor={props.id}>{props.label}</label>
-      {props.children({ id: props.id, 'aria-invalid': props.error ? true : undefined, 'aria-describedby': describedBy || undefined })}
-      {props.hint && <small id={`${props.id}-hint`}>{props.hint}</small>}
-      {props.error && (
-        <small id={`${props.id}-error`} className="error">
-          {t(`errors.${props.error.code}`, { defaultValue: props.error.message })}
-        </small>
-      )}
-    </div>
-  );
 }
 
 export function AccountForm(): React.JSX.Element {
@@ -49,6 +28,10 @@ export function AccountForm(): React.JSX.Element {
   const [displayName, setDisplayName] = useState(account?.displayName ?? '');
   const [password, setPassword] = useState('');
   const [ice, setIce] = useState(account?.iceServers.flatMap((s) => s.urls).join('\n') ?? '');
+  const errorText = (prefix: string): string | undefined => {
+    const e = errorFor(accountErrors, prefix);
+    return e && t(`errors.${e.code}`, { defaultValue: e.message });
+  };
   const lines = (v: string): string[] => v.split(/[\n,]+/).map((l) => l.trim()).filter(Boolean);
 
   return (
@@ -67,7 +50,8 @@ export function AccountForm(): React.JSX.Element {
         }).then((ok) => ok && setPassword(''));
       }}
     >
-      <h3 id="account-title" className={host?.account ? undefined : 'visually-hidden'}>
+      {/* The section's heading (or first run's) says it already. */}
+      <h3 id="account-title" className="visually-hidden">
         {host?.account ? t('settings.account') : t('settings.firstRun')}
       </h3>
       {locked && <p className="managed">{t('settings.provisioned')}</p>}
@@ -77,35 +61,41 @@ export function AccountForm(): React.JSX.Element {
         </p>
       )}
       {accountSaved && accountErrors.length === 0 && <p role="status">{t('settings.saved')}</p>}
-      <fieldset disabled={locked}>
-        <Field id="acc-gateways" label={t('settings.gateways')} error={errorFor(accountErrors, 'gateways')}>
-          {(a) => <textarea {...a} rows={2} value={gateways} onChange={(e) => setGateways(e.target.value)} />}
-        </Field>
-        <Field id="acc-sipuri" label={t('settings.sipUri')} error={errorFor(accountErrors, 'sipUri')}>
-          {(a) => <input {...a} type="text" autoComplete="username" value={sipUri} onChange={(e) => setSipUri(e.target.value)} />}
-        </Field>
-        <Field id="acc-authuser" label={t('settings.authUser')} error={errorFor(accountErrors, 'authUser')}>
-          {(a) => <input {...a} type="text" value={authUser} onChange={(e) => setAuthUser(e.target.value)} />}
-        </Field>
-        <Field id="acc-display" label={t('settings.displayName')} error={errorFor(accountErrors, 'displayName')}>
-          {(a) => <input {...a} type="text" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />}
-        </Field>
-        <Field
+      <fieldset>
+        <FormField id="acc-gateways" label={t('settings.gateways')} error={errorText('gateways')}>
+          <Textarea id="acc-gateways" readOnly={locked} rows={2} resize="vertical" value={gateways} onChange={(_, d) => setGateways(d.value)} />
+        </FormField>
+        <FormField id="acc-sipuri" label={t('settings.sipUri')} error={errorText('sipUri')}>
+          <Input id="acc-sipuri" readOnly={locked} autoComplete="username" value={sipUri} onChange={(_, d) => setSipUri(d.value)} />
+        </FormField>
+        <FormField id="acc-authuser" label={t('settings.authUser')} error={errorText('authUser')}>
+          <Input id="acc-authuser" readOnly={locked} value={authUser} onChange={(_, d) => setAuthUser(d.value)} />
+        </FormField>
+        <FormField id="acc-display" label={t('settings.displayName')} error={errorText('displayName')}>
+          <Input id="acc-display" readOnly={locked} value={displayName} onChange={(_, d) => setDisplayName(d.value)} />
+        </FormField>
+        <FormField
           id="acc-password"
           label={t('settings.password')}
-          error={errorFor(accountErrors, 'password')}
+          error={errorText('password')}
           hint={
-            [host?.passwordSessionOnly ? t('settings.passwordSessionOnly') : '', host?.hasPassword ? t('settings.passwordKeep') : '']
+            [
+              locked && !host?.passwordManaged ? t('settings.passwordYours') : '',
+              host?.passwordSessionOnly ? t('settings.passwordSessionOnly') : '', host?.hasPassword ? t('settings.passwordKeep') : '']
               .filter(Boolean)
               .join(' ') || undefined
           }
         >
-          {(a) => <input {...a} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
-        </Field>
-        <Field id="acc-ice" label={t('settings.iceServers')} error={errorFor(accountErrors, 'iceServers')}>
-          {(a) => <textarea {...a} rows={2} value={ice} onChange={(e) => setIce(e.target.value)} />}
-        </Field>
-        <button type="submit">{t('settings.save')}</button>
+          <Input id="acc-password" readOnly={host?.passwordManaged} type="password" autoComplete="current-password" value={password} onChange={(_, d) => setPassword(d.value)} />
+        </FormField>
+        <FormField id="acc-ice" label={t('settings.iceServers')} error={errorText('iceServers')}>
+          <Textarea id="acc-ice" readOnly={locked} rows={2} resize="vertical" value={ice} onChange={(_, d) => setIce(d.value)} />
+        </FormField>
+        {!host?.passwordManaged && (
+          <Button type="submit" appearance="primary">
+            {t('settings.save')}
+          </Button>
+        )}
       </fieldset>
     </form>
   );
@@ -135,24 +125,22 @@ function Appearance(): React.JSX.Element {
   if (!prefs) return <></>;
   return (
     <div className="preferences">
-      <div className="field">
-        <label htmlFor="pref-language">{t('settings.language')}</label>
-        <select id="pref-language" value={prefs.language} onChange={(e) => void setPreferences({ language: e.target.value as Language })}>
+      <FormField id="pref-language" label={t('settings.language')}>
+        <Select id="pref-language" value={prefs.language} onChange={(_, d) => void setPreferences({ language: d.value as Language })}>
           <option value="system">{t('settings.languageSystem')}</option>
           <option value="en">English</option>
           <option value="fr">Français</option>
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="pref-theme">{t('settings.theme')}</label>
-        <select id="pref-theme" value={prefs.theme} onChange={(e) => void setPreferences({ theme: e.target.value as Theme })}>
+        </Select>
+      </FormField>
+      <FormField id="pref-theme" label={t('settings.theme')}>
+        <Select id="pref-theme" value={prefs.theme} onChange={(_, d) => void setPreferences({ theme: d.value as Theme })}>
           {THEMES.map((th) => (
             <option key={th} value={th}>
               {t(`settings.themes.${th}`)}
             </option>
           ))}
-        </select>
-      </div>
+        </Select>
+      </FormField>
     </div>
   );
 }
@@ -172,20 +160,18 @@ function AudioDevices(): React.JSX.Element {
       ));
   return (
     <div className="preferences">
-      <div className="field">
-        <label htmlFor="pref-input">{t('settings.audioInput')}</label>
-        <select id="pref-input" value={prefs.audioInputId} onChange={(e) => void setPreferences({ audioInputId: e.target.value })}>
+      <FormField id="pref-input" label={t('settings.audioInput')}>
+        <Select id="pref-input" value={prefs.audioInputId} onChange={(_, d) => void setPreferences({ audioInputId: d.value })}>
           <option value="">{t('settings.defaultDevice')}</option>
           {options('audioinput')}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="pref-output">{t('settings.audioOutput')}</label>
-        <select id="pref-output" value={prefs.audioOutputId} onChange={(e) => void setPreferences({ audioOutputId: e.target.value })}>
+        </Select>
+      </FormField>
+      <FormField id="pref-output" label={t('settings.audioOutput')}>
+        <Select id="pref-output" value={prefs.audioOutputId} onChange={(_, d) => void setPreferences({ audioOutputId: d.value })}>
           <option value="">{t('settings.defaultDevice')}</option>
           {options('audiooutput')}
-        </select>
-      </div>
+        </Select>
+      </FormField>
     </div>
   );
 }
