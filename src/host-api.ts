@@ -185,6 +185,10 @@ export interface Preferences {
   audioOutputId: string;
   doNotDisturb: boolean;
   theme: Theme;
+  /** Where incoming calls ring (MediaDeviceInfo.deviceId, '' for the system default): apart from the call's speaker. */
+  ringDeviceId: string;
+  /** Ring volume, 0 to 1. */
+  ringVolume: number;
 }
 
 /** Everything the emergency path needs, read ahead of time: nothing is fetched when 112 is pressed. */
@@ -324,6 +328,8 @@ export const DEFAULT_PREFERENCES: Preferences = {
   audioOutputId: '',
   doNotDisturb: false,
   theme: 'system',
+  ringDeviceId: '',
+  ringVolume: 0.8,
 };
 
 export class HostCallError extends Error {}
@@ -400,10 +406,11 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
     if (!isRecord(patch)) throw new HostCallError('setPreferences takes an object');
     for (const [k, v] of Object.entries(patch)) {
       if (k === 'language' && v !== 'system' && v !== 'fr' && v !== 'en') throw new HostCallError('bad language');
-      else if ((k === 'audioInputId' || k === 'audioOutputId') && (typeof v !== 'string' || v.length > 512))
+      else if ((k === 'audioInputId' || k === 'audioOutputId' || k === 'ringDeviceId') && (typeof v !== 'string' || v.length > 512))
         throw new HostCallError(`bad ${k}`);
       else if (k === 'doNotDisturb' && typeof v !== 'boolean') throw new HostCallError('bad doNotDisturb');
       else if (k === 'theme' && !THEMES.includes(v as Theme)) throw new HostCallError('bad theme');
+      else if (k === 'ringVolume' && (typeof v !== 'number' || !(v >= 0 && v <= 1))) throw new HostCallError('bad ringVolume');
       // Own keys only: `in` would let `constructor`, `toString` and `__proto__` through.
       else if (!Object.hasOwn(DEFAULT_PREFERENCES, k)) throw new HostCallError(`unknown preference ${k}`);
     }

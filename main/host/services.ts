@@ -231,7 +231,8 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
       firstRun: !settings.get('firstRunDone') && settings.get('accountSource') !== 'user' && provisioning?.firstRun !== false,
       // A password from the file comes back with the file; one typed by the user would not.
       passwordSessionOnly: !filePassword && !secrets.persistent(),
-      preferences: settings.get('preferences'),
+      // Preferences added since the file was written take their defaults.
+      preferences: { ...DEFAULT_PREFERENCES, ...settings.get('preferences') },
       emergency: emergency(),
       notices: [...provisioningNotices, ...(opts.notices ?? []), ...(opts.callHistory?.notices ?? [])],
     };

@@ -133,6 +133,8 @@ export const settingsOptions = {
         audioOutputId: text,
         doNotDisturb: { type: 'boolean' },
         theme: { enum: ['system', 'light', 'dark', 'high-contrast'] },
+        ringDeviceId: text,
+        ringVolume: { type: 'number', minimum: 0, maximum: 1 },
       },
     },
   },
@@ -218,6 +220,8 @@ export function salvage(original: Buffer | null, into: SettingsBackend): string[
       audioOutputId: typeof p.audioOutputId === 'string' ? p.audioOutputId : '',
       doNotDisturb: p.doNotDisturb === true,
       theme: THEMES.includes(p.theme as Theme) ? (p.theme as Theme) : 'system',
+      ringDeviceId: typeof p.ringDeviceId === 'string' ? p.ringDeviceId : '',
+      ringVolume: typeof p.ringVolume === 'number' && p.ringVolume >= 0 && p.ringVolume <= 1 ? p.ringVolume : DEFAULT_PREFERENCES.ringVolume,
     });
   }
   if (typeof raw.deviceId === 'string' && /^[0-9a-f-]{36}$/.test(raw.deviceId)) keep('deviceId', raw.deviceId);
