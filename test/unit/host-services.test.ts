@@ -273,10 +273,11 @@ describe('host services: preferences', () => {
     const api = host(dir);
     const patch = JSON.parse('{"language":"en","__proto__":{"polluted":true},"constructor":"x","toString":"y","evil":1}');
     const state = await api.setPreferences(patch);
-    expect(Object.keys(state.preferences).sort()).toEqual(['audioInputId', 'audioOutputId', 'doNotDisturb', 'language', 'theme']);
+    const known = ['audioInputId', 'audioOutputId', 'doNotDisturb', 'language', 'ringDeviceId', 'ringVolume', 'theme'];
+    expect(Object.keys(state.preferences).sort()).toEqual(known);
     expect(state.preferences.language).toBe('en');
     const stored = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).preferences;
-    expect(Object.keys(stored).sort()).toEqual(['audioInputId', 'audioOutputId', 'doNotDisturb', 'language', 'theme']);
+    expect(Object.keys(stored).sort()).toEqual(known);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
   it('keeps a theme it knows, and refuses any other', async () => {
