@@ -8,7 +8,7 @@ import log from 'electron-log/main';
 import ElectronStore from 'electron-store';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { checkHostCall, HOST_IPC_CHANNEL, HostCallError, type SaveResult } from '../src/host-api';
+import { checkHostCall, HOST_IPC_CHANNEL, HostCallError, type Attention, type SaveResult } from '../src/host-api';
 import { contentSecurityPolicy } from './host/csp';
 import { electronLocale } from './host/locale';
 import { loadProvisioning, provisioningPath } from './host/provisioning';
@@ -60,7 +60,15 @@ function createWindow(): BrowserWindow {
     },
   });
   void win.loadURL(appUrl.href);
+  // A ringing call flashes the window (bounces the dock icon) until the user comes to it.
+  win.on('focus', () => win.flashFrame(false));
   return win;
+}
+
+/** setAttention: the missed-call badge (macOS dock, Linux Unity launchers; false elsewhere) and the flash. */
+function showAttention({ missedCalls, flash }: Attention): void {
+  app.setBadgeCount(missedCalls);
+  for (const win of BrowserWindow.getAllWindows()) win.flashFrame(flash && !win.isFocused());
 }
 
 function start(): void {
@@ -91,6 +99,7 @@ function start(): void {
     // getLocale() is often the language alone ("fr"): the region decides the home country.
     systemLocale: electronLocale(app.getLocale(), app.getLocaleCountryCode()),
     notices,
+    attention: showAttention,
   });
   void network.start();
   // Waking from sleep is a network change as far as location goes.
@@ -117,20 +126,16 @@ function start(): void {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
     });
   });
-  // The microphone only (never the camera, screen or anything else), and only for our own page.
+  // The microphone and call notifications only (never the camera, screen or anything else), and only for our own page.
   ses.setPermissionRequestHandler((contents, permission, callback, details) => {
     const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
-    callback(
-      permission === 'media' &&
-        mediaTypes.length > 0 &&
-        mediaTypes.every((t) => t === 'audio') &&
-        isAppUrl(details.requestingUrl) &&
-        isAppUrl(contents.getURL()),
-    );
+    const ours = isAppUrl(details.requestingUrl) && isAppUrl(contents.getURL());
+    callback(ours && (permission === 'notifications' || (permission === 'media' && mediaTypes.length > 0 && mediaTypes.every((t) => t === 'audio'))));
   });
   ses.setPermissionCheckHandler(
     (contents, permission, _origin, details) =>
-      permission === 'media' && details.mediaType === 'audio' && isAppUrl(details.requestingUrl ?? contents?.getURL()),
+      (permission === 'notifications' || (permission === 'media' && details.mediaType === 'audio')) &&
+      isAppUrl(details.requestingUrl ?? contents?.getURL()),
   );
 
   ipcMain.handle(HOST_IPC_CHANNEL, async (event, method: unknown, args: unknown) => {

@@ -54,6 +54,13 @@ try {
       page = await context.newPage();
       await page.goto(host.url);
       await page.locator('[data-testid="registration"][data-status="registered"]').waitFor();
+      if (README) {
+        // The steady state a user sees every day: this network answered for, the address confirmed.
+        await page.getByTestId('network-prompt').locator('button').first().click();
+        await page.getByTestId('network-prompt').waitFor({ state: 'detached' });
+        const reminder = page.getByTestId('address-reminder');
+        if (await reminder.count()) await reminder.locator('button').first().click();
+      }
       if (theme !== 'dark') {
         await page.locator('.app-nav button').nth(1).click();
         await page.locator('#pref-theme').selectOption(theme);

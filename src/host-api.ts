@@ -300,6 +300,19 @@ export interface HostApi {
   reportNetwork(report: NetworkReport): Promise<NetworkStatus>;
   /** Long poll: the status once its version is above `since` (or the same one after ~25 s). */
   waitForNetworkChange(since: number): Promise<NetworkStatus>;
+  /**
+   * Asks for the user's attention: the missed-call badge (taskbar/dock, 0 clears it) and whether the
+   * window should flash (a ringing call). Electron only; web mode's host does nothing (the page puts
+   * the count in its title instead).
+   */
+  setAttention(attention: Attention): Promise<void>;
+}
+
+/** What `setAttention` shows: missed calls not yet seen, and whether a call is ringing. */
+export interface Attention {
+  /** An integer, 0 to 9999. */
+  missedCalls: number;
+  flash: boolean;
 }
 
 export type HostMethod = keyof HostApi;
@@ -320,6 +333,7 @@ export const HOST_METHODS: readonly HostMethod[] = [
   'listCallHistory',
   'markHistorySeen',
   'clearCallHistory',
+  'setAttention',
 ];
 
 export const DEFAULT_PREFERENCES: Preferences = {
@@ -362,6 +376,7 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
     listCallHistory: 0,
     markHistorySeen: 0,
     clearCallHistory: 0,
+    setAttention: 1,
   };
   if (args.length !== arity[m]) throw new HostCallError(`${m} takes ${arity[m]} argument(s)`);
   if ((m === 'saveAccount' || m === 'saveEmergencyAddress') && !isRecord(args[0])) throw new HostCallError(`${m} takes an object`);
@@ -396,6 +411,14 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
       if (!Object.hasOwn(e, k)) throw new HostCallError(`recordCall: missing field ${k}`);
       if (!check(e[k])) throw new HostCallError(`recordCall: bad field ${k}`);
     }
+  }
+  if (m === 'setAttention') {
+    const a = args[0];
+    if (!isRecord(a)) throw new HostCallError('setAttention takes { missedCalls, flash }');
+    for (const k of Object.keys(a)) if (k !== 'missedCalls' && k !== 'flash') throw new HostCallError(`setAttention: unknown field ${k}`);
+    const n = a.missedCalls;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 9999) throw new HostCallError('setAttention: missedCalls must be an integer from 0 to 9999');
+    if (typeof a.flash !== 'boolean') throw new HostCallError('setAttention: flash must be true or false');
   }
   if (m === 'rememberNetwork' && args[0] !== null && !isRecord(args[0])) throw new HostCallError('rememberNetwork takes an address or null');
   if (m === 'waitForNetworkChange' && (typeof args[0] !== 'number' || !Number.isInteger(args[0]))) {

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_PREFERENCES, NO_NETWORK_STATUS } from '../../src/host-api';
 import type {
   AccountInput,
+  Attention,
   CallHistory,
   CallHistoryEntry,
   EmergencySettings,
@@ -50,6 +51,8 @@ export interface HostServicesOptions {
   callRecord?: { append(e: EmergencyCallEvent): void; list(): EmergencyCallEntry[] };
   /** The call history (main/host/call-history.ts); without one, nothing is kept and the list is empty. */
   callHistory?: CallHistorySource;
+  /** Shows the missed-call badge and flashes the window (Electron); without it, setAttention does nothing (web mode). */
+  attention?: (a: Attention) => void;
 }
 
 /** What the services need of the call history store; its notices go into HostState.notices. */
@@ -168,7 +171,8 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
       admin && addressLocked()
         ? { address: admin, source: 'administrator', locked: true }
         : user
-          ? { address: user, source: 'user' }
+          ? // The administrator's address confirmed for this network is still theirs.
+            { address: user, source: admin && JSON.stringify(admin) === JSON.stringify(user) ? 'administrator' : 'user' }
           : admin
             ? { address: admin, source: 'administrator' }
             : null;
@@ -342,6 +346,9 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
     reportNetwork: async (report: NetworkReport) => (opts.network ? opts.network.report(report) : NO_NETWORK_STATUS),
 
     waitForNetworkChange: async (since: number) => (opts.network ? opts.network.waitForChange(since, LONG_POLL_MS) : NO_NETWORK_STATUS),
+
+    // Only the two known fields go on, whatever else came along.
+    setAttention: async ({ missedCalls, flash }: Attention) => opts.attention?.({ missedCalls, flash }),
 
     setPreferences: async (patch: Partial<Preferences>) => {
       // Known keys only, own ones: never `__proto__`, `constructor` or anything else that came along.
