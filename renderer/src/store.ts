@@ -3,7 +3,8 @@
  * Components render it and call its actions; only the actions talk to the host or the phone.
  */
 import { create } from 'zustand';
-import type { AccountInput, HostState, NetworkReport, NetworkStatus, Preferences } from '../../src/host-api';
+import type { AccountInput, CallHistory, CallHistoryEntry, HostState, NetworkReport, NetworkStatus, Preferences } from '../../src/host-api';
+import { historyEntry, justEnded, turnedAwayEntry } from '../../src/call-history';
 import type { FieldError } from '../../src/result';
 import { parseDialString } from '../../src/dial';
 import type { Classification } from '../../src/emergency/classify';
@@ -15,8 +16,10 @@ import { getHost } from './host';
 import { playRemote, setOutputDevice, stopRemote } from './audio';
 import { changeLanguage, resolveLanguage } from './i18n';
 import { lastHeardAt } from '../../src/call-audio';
+import { CallAlerts } from './call-alerts';
+import type { NotificationPermissionState } from './notifications';
 
-export type View = 'dialer' | 'settings';
+export type View = 'dialer' | 'history' | 'settings';
 /** The first-run steps, in order; null once done or skipped. */
 export type OnboardingStep = 'account' | 'address' | 'test';
 export const ONBOARDING_STEPS: readonly OnboardingStep[] = ['account', 'address', 'test'];
@@ -44,6 +47,10 @@ export interface AppState {
   /** The emergency call whose hang-up awaits confirmation. */
   confirmHangup: string | null;
   view: View;
+  /** The call history (newest first) and the missed calls not seen yet; null until loaded. */
+  history: CallHistory | null;
+  /** The history could not be read or written: said in the History view. */
+  historyError: string | null;
   /** First run (no account yet): the step shown instead of the views, or null. */
   onboarding: OnboardingStep | null;
   accountErrors: FieldError[];
@@ -76,6 +83,22 @@ export interface AppState {
   toggleMute(id: string): void;
   toggleHold(id: string): void;
   sendDtmf(id: string, key: string): void;
+  /** Dials a number from the history: the same path as typing it (emergency numbers included). */
+  redial(entry: CallHistoryEntry): void;
+  clearHistory(): Promise<void>;
+  /** The browser blocks sound until the user acts in the page: calls would not ring. */
+  soundBlocked: boolean;
+  notificationPermission: NotificationPermissionState;
+  /** The user chose "Not now" for notifications this session. */
+  notificationsDeferred: boolean;
+  /** From a user action only (the browser asks): turns desktop notifications on. */
+  enableNotifications(): Promise<void>;
+  deferNotifications(): void;
+  /** Plays the ringtone briefly on the chosen ringing device and volume. */
+  testRing(): void;
+  /** The emergency call record entry to bring into view (from History). */
+  recordFocus: string | null;
+  openEmergencyRecord(recordId: string | null): void;
   saveAccount(input: AccountInput): Promise<boolean>;
   setPreferences(patch: Partial<Preferences>): Promise<void>;
 }
@@ -108,6 +131,19 @@ export const useApp = create<AppState>((set, get) => ({
   testCallRefused: null,
   confirmHangup: null,
   view: 'dialer',
+  history: null,
+  historyError: null,
+  soundBlocked: false,
+  notificationPermission: 'unsupported',
+  notificationsDeferred: false,
+  enableNotifications: async () => {
+    if (!alerts) return;
+    set({ notificationPermission: await alerts.requestNotificationPermission() });
+  },
+  deferNotifications: () => set({ notificationsDeferred: true }),
+  testRing: () => alerts?.testRing(),
+  recordFocus: null,
+  openEmergencyRecord: (recordFocus) => set({ view: 'settings', onboarding: null, recordFocus }),
   onboarding: null,
   accountErrors: [],
   accountSaved: false,
@@ -140,6 +176,8 @@ export const useApp = create<AppState>((set, get) => ({
   setView: (view) => {
     if (get().onboarding) finishFirstRun();
     set({ view, onboarding: null });
+    // Opening History is seeing the missed calls: the badge goes.
+    if (view === 'history') void historyCall((h) => h.markHistorySeen());
   },
   nextOnboardingStep: (from) => {
     if (get().onboarding !== from) return;
@@ -157,6 +195,8 @@ export const useApp = create<AppState>((set, get) => ({
         return;
       }
       const callId = emergencyFlow.place(host, classification, networkCountry(get().network), i18next.language);
+      const recordId = emergencyFlow.recordIdOf(callId);
+      if (recordId) emergencyRecordIds.set(callId, recordId);
       set((s) => ({ dialError: null, emergencyServices: { ...s.emergencyServices, [callId]: classification.entry.service } }));
       return;
     }
@@ -176,7 +216,11 @@ export const useApp = create<AppState>((set, get) => ({
       set({ dialError: err instanceof Error ? err.message : String(err) });
     }
   },
-  answer: (id) => void phone?.answer(id),
+  answer: (id) => {
+    // Call waiting: the call under way is held first, then the new one answered.
+    const others = get().phone.calls.filter((c) => c.id !== id && c.state === 'established' && !c.held && !c.emergency);
+    void Promise.all(others.map((c) => phone?.setHold(c.id, true).catch(() => undefined))).then(() => phone?.answer(id));
+  },
   decline: (id) => void phone?.decline(id),
   hangup: (id) => {
     set({ confirmHangup: null });
@@ -201,7 +245,17 @@ export const useApp = create<AppState>((set, get) => ({
   },
   toggleHold: (id) => {
     const call = get().phone.calls.find((c) => c.id === id);
-    if (call) void phone?.setHold(id, !call.held).catch(() => undefined);
+    if (!call) return;
+    // Resuming one call holds the other: only one is live at a time.
+    const others = call.held ? get().phone.calls.filter((c) => c.id !== id && c.state === 'established' && !c.held && !c.emergency) : [];
+    void Promise.all(others.map((c) => phone?.setHold(c.id, true).catch(() => undefined))).then(() => phone?.setHold(id, !call.held).catch(() => undefined));
+  },
+  redial: (entry) => {
+    set({ view: 'dialer', ...typed(entry.number) });
+    get().dial();
+  },
+  clearHistory: async () => {
+    await historyCall((h) => h.clearCallHistory());
   },
   sendDtmf: (id, key) => phone?.sendDtmf(id, key),
 
@@ -221,6 +275,8 @@ export const useApp = create<AppState>((set, get) => ({
     set({ host: state });
     if (patch.language) await changeLanguage(resolveLanguage(state.preferences.language, state.systemLocale));
     if (patch.audioOutputId !== undefined) setOutputDevice(state.preferences.audioOutputId);
+    // A new ringing device or volume applies to a ring under way.
+    if (patch.ringDeviceId !== undefined || patch.ringVolume !== undefined || patch.audioOutputId !== undefined) alerts?.refreshTone();
   },
 }));
 
@@ -245,8 +301,14 @@ async function restartPhone(state: HostState): Promise<void> {
     // A (re)registration is a (re)connection: the gateway's view of our address may have changed.
     onRegistered: (viaReceived) => void reportNetwork({ viaReceived }),
     onRemoteStream: (id, stream) => playRemote(id, stream, useApp.getState().host?.preferences.audioOutputId ?? ''),
+    onTurnedAway: (t) => recordHistory(turnedAwayEntry(t, phone?.sipDomain ?? '', `away-${t.at}-${crypto.randomUUID().slice(0, 8)}`)),
     onChange: (snapshot) => {
       const previous = useApp.getState().phone;
+      for (const c of justEnded(previous.calls, snapshot.calls)) {
+        recordHistory(historyEntry(c, phone?.sipDomain ?? '', { emergencyRecordId: emergencyRecordIds.get(c.id) }), Boolean(c.possibleCallback));
+        emergencyRecordIds.delete(c.id);
+      }
+      alerts?.follow(previous.calls, snapshot.calls);
       for (const c of previous.calls) if (!snapshot.calls.some((n) => n.id === c.id)) stopRemote(c.id);
       const services = Object.fromEntries(Object.entries(useApp.getState().emergencyServices).filter(([id]) => snapshot.calls.some((n) => n.id === id)));
       emergencyFlow?.follow(previous.calls, snapshot.calls);
@@ -297,6 +359,53 @@ function setNetwork(network: NetworkStatus): void {
   useApp.setState({ network, classification: classifyInput(dialInput, host, networkCountry(network)) });
   // Another network may go with another address (or need the "are you still at…" question).
   if (before?.fingerprint !== network.fingerprint) void refreshHostState();
+}
+
+/** Phone call id → emergency call record id, for the history's link to the record. */
+const emergencyRecordIds = new Map<string, string>();
+
+/** A history call to the host; its answer replaces the history shown. Never in a call's way. */
+async function historyCall(f: (host: ReturnType<typeof getHost>) => Promise<CallHistory>): Promise<void> {
+  try {
+    useApp.setState({ history: await f(getHost()), historyError: null });
+  } catch (err) {
+    useApp.setState({ historyError: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+function recordHistory(entry: CallHistoryEntry, possibleCallback = false): void {
+  const missed = entry.direction === 'incoming' && entry.outcome === 'missed';
+  void getHost()
+    .recordCall(entry)
+    .then(() => historyCall((h) => (useApp.getState().view === 'history' && !missed ? h.markHistorySeen() : h.listCallHistory())))
+    .then(() => {
+      if (missed) alerts?.missed(entry, useApp.getState().history?.unseenMissed ?? 1, possibleCallback);
+    })
+    .catch((err: unknown) => useApp.setState({ historyError: err instanceof Error ? err.message : String(err) }));
+}
+
+let alerts: CallAlerts | null = null;
+
+function startAlerts(): void {
+  alerts = new CallAlerts({
+    host: getHost(),
+    t: i18next.t.bind(i18next),
+    preferences: () => useApp.getState().host?.preferences,
+    country: () => networkCountry(useApp.getState().network) ?? useApp.getState().host?.emergency.homeCountry ?? '',
+    domain: () => phone?.sipDomain ?? '',
+    answer: (id) => {
+      useApp.setState({ view: 'dialer' });
+      useApp.getState().answer(id);
+    },
+    decline: (id) => useApp.getState().decline(id),
+    open: () => useApp.setState({ view: 'dialer', onboarding: null }),
+    onSoundBlocked: (soundBlocked) => useApp.setState({ soundBlocked }),
+  });
+  useApp.setState({ notificationPermission: alerts.notificationPermission });
+  // The missed-call badge follows the history.
+  useApp.subscribe((s, prev) => {
+    if (s.history !== prev.history) alerts?.setMissed(s.history?.unseenMissed ?? 0);
+  });
 }
 
 async function refreshHostState(): Promise<void> {
@@ -351,6 +460,8 @@ function finishFirstRun(): void {
 export async function startApp(state: HostState): Promise<void> {
   // Once per machine: first run walks through the account, the emergency address and a test call.
   useApp.setState({ host: state, view: 'dialer', onboarding: state.firstRun ? 'account' : null });
+  startAlerts();
+  void historyCall((h) => h.listCallHistory());
   startStatsLoop();
   window.addEventListener('online', () => {
     useApp.setState({ online: true });

@@ -123,6 +123,11 @@ export class EmergencyFlow {
 
   constructor(private readonly opts: EmergencyFlowOptions) {}
 
+  /** The emergency call record's id of a call while it is followed (the history links to it). */
+  recordIdOf(callId: string): string | undefined {
+    return this.recordIds.get(callId);
+  }
+
   private now(): Date {
     return this.opts.now?.() ?? new Date();
   }

@@ -49,6 +49,10 @@ export interface CallSnapshot {
   endedAt?: number;
   /** SIP status or reason shown when the call ends without being answered. */
   endReason?: string;
+  /** An incoming call the user turned away (Decline, or hang-up while it rang). */
+  declined?: boolean;
+  /** The caller's CANCEL said it was answered on another device (RFC 3326 cause 200): not missed. */
+  answeredElsewhere?: boolean;
 }
 
 export interface ManagedCall {

@@ -46,6 +46,14 @@ export interface AudioStats {
 /** The record must not hold the call back for long if the disk is slow. */
 const RECORD_WAIT_MS = 150;
 
+/** An incoming call answered busy at once: do-not-disturb, or an emergency call under way. */
+export interface TurnedAway {
+  remoteUri: string;
+  remoteName: string;
+  reason: 'doNotDisturb' | 'emergencyCall';
+  at: number;
+}
+
 export interface PhoneOptions {
   account: AccountWithPassword;
   /** The platform's getUserMedia; injected so the core has no DOM dependency. */
@@ -61,6 +69,8 @@ export interface PhoneOptions {
   /** Called with the remote stream of a call, to be played by the UI's audio element. */
   onRemoteStream?: (callId: string, stream: MediaStream) => void;
   onChange: (snapshot: PhoneSnapshot) => void;
+  /** An incoming call answered busy without ringing (for the call history). */
+  onTurnedAway?: (call: TurnedAway) => void;
   /** Microphone choice; '' for the default device. */
   audioInputId?: () => string;
   /** Normal calls must not wait sip.js's default 5 s on an unreachable STUN server. */
@@ -220,7 +230,7 @@ export class Phone {
   }
 
   /** Starts following a call; `session` null means it is bound later (emergency attempts). */
-  private track(session: Session | null, direction: 'outgoing' | 'incoming', remoteUri: string, remoteName: string): ManagedCall {
+  private track(session: Session | null, direction: 'outgoing' | 'incoming', remoteUri: string, remoteName: string, possibleCallback = false): ManagedCall {
     const id = `call-${this.nextId++}`;
     const call: ManagedCall = {
       session: session ?? NO_SESSION,
@@ -234,6 +244,8 @@ export class Phone {
         held: false,
         holdPending: false,
         startedAt: Date.now(),
+        // Known from the first snapshot: the ring and the notification say so at once.
+        ...(possibleCallback ? { possibleCallback } : {}),
       },
     };
     this.calls.set(id, call);
@@ -437,6 +449,7 @@ export class Phone {
     // Nothing interrupts an emergency call: no call waiting, the caller hears busy.
     if (this.activeEmergency()) {
       void invitation.reject({ statusCode: 486 }).catch(() => undefined);
+      this.turnedAway(invitation, 'emergencyCall');
       return;
     }
     const marked = /^\s*psap-callback\s*$/i.test(invitation.request.getHeader('Priority') ?? '');
@@ -445,16 +458,25 @@ export class Phone {
     // Do-not-disturb never turns emergency services away (RFC 6881 ED-68, RFC 7090).
     if (this.opts.doNotDisturb?.() && !possibleCallback) {
       void invitation.reject({ statusCode: 486 }).catch(() => undefined);
+      this.turnedAway(invitation, 'doNotDisturb');
       return;
     }
     // The answer, too, leaves once the host candidates are in.
     if (this.hostCandidatesSuffice()) this.nextOffer.set(invitation, { hostCandidatesSuffice: true });
     const remote = invitation.remoteIdentity;
-    const call = this.track(invitation, 'incoming', remote.uri.toString(), remote.displayName || remote.uri.user || remote.uri.toString());
-    if (possibleCallback) {
-      call.snapshot.possibleCallback = true;
-      this.emit();
-    }
+    const call = this.track(invitation, 'incoming', remote.uri.toString(), remote.displayName || remote.uri.user || remote.uri.toString(), possibleCallback);
+    invitation.delegate = {
+      // Before sip.js ends the call: a call taken on another device is not a missed one.
+      onCancel: (cancel) => {
+        if (/cause\s*=\s*200\b/i.test(cancel.request.getHeader('Reason') ?? '')) call.snapshot.answeredElsewhere = true;
+      },
+    };
+  }
+
+  /** A call turned away without ringing still belongs in the history. */
+  private turnedAway(invitation: Invitation, reason: TurnedAway['reason']): void {
+    const remote = invitation.remoteIdentity;
+    this.opts.onTurnedAway?.({ remoteUri: remote.uri.toString(), remoteName: remote.displayName || remote.uri.user || remote.uri.toString(), reason, at: Date.now() });
   }
 
   private get(id: string): ManagedCall {
@@ -469,8 +491,12 @@ export class Phone {
   }
 
   async decline(id: string): Promise<void> {
-    const { session } = this.get(id);
-    if (session instanceof Invitation && session.state === SessionState.Initial) await session.reject({ statusCode: 603 });
+    const call = this.get(id);
+    const { session } = call;
+    if (session instanceof Invitation && session.state === SessionState.Initial) {
+      call.snapshot.declined = true;
+      await session.reject({ statusCode: 603 });
+    }
   }
 
   async hangup(id: string): Promise<void> {
@@ -486,7 +512,10 @@ export class Phone {
       case SessionState.Initial:
       case SessionState.Establishing:
         if (session instanceof Inviter) await session.cancel();
-        else if (session instanceof Invitation) await session.reject({ statusCode: 486 });
+        else if (session instanceof Invitation) {
+          call.snapshot.declined = true;
+          await session.reject({ statusCode: 486 });
+        }
         break;
       case SessionState.Established:
         await session.bye();

@@ -121,3 +121,29 @@ describe('checkHostCall: call history', () => {
     expect(() => checkHostCall('listCallHistory', [1])).toThrow(HostCallError);
   });
 });
+
+describe('checkHostCall: setAttention', () => {
+  it('accepts a missed-call count and a flash flag', () => {
+    expect(checkHostCall('setAttention', [{ missedCalls: 0, flash: false }])).toEqual({ method: 'setAttention', args: [{ missedCalls: 0, flash: false }] });
+    expect(checkHostCall('setAttention', [{ missedCalls: 9999, flash: true }]).method).toBe('setAttention');
+  });
+
+  it.each([
+    ['no argument', []],
+    ['two arguments', [{ missedCalls: 1, flash: true }, 1]],
+    ['null', [null]],
+    ['a list', [[1, true]]],
+    ['a negative count', [{ missedCalls: -1, flash: false }]],
+    ['a fractional count', [{ missedCalls: 1.5, flash: false }]],
+    ['a count above 9999', [{ missedCalls: 10_000, flash: false }]],
+    ['an infinite count', [{ missedCalls: Infinity, flash: false }]],
+    ['a count as text', [{ missedCalls: '3', flash: false }]],
+    ['a missing count', [{ flash: true }]],
+    ['a flash that is not a boolean', [{ missedCalls: 1, flash: 'yes' }]],
+    ['a missing flash', [{ missedCalls: 1 }]],
+    ['an unknown field', [{ missedCalls: 1, flash: true, sound: true }]],
+    ['an inherited key', [JSON.parse('{"missedCalls": 1, "flash": true, "__proto__": {}}')]],
+  ])('rejects %s', (_name, args) => {
+    expect(() => checkHostCall('setAttention', args)).toThrow(HostCallError);
+  });
+});

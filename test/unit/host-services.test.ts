@@ -372,3 +372,28 @@ describe('host services: call history', () => {
     expect(await api.clearCallHistory()).toEqual({ entries: [], unseenMissed: 0 });
   });
 });
+
+describe('host services: attention', () => {
+  it("hands the missed-call badge and the flash to the host's hook, the known fields only", async () => {
+    const dir = tmp();
+    const seen: unknown[] = [];
+    const api = createHostServices({
+      mode: 'electron',
+      settings: openConfSettings(dir).settings,
+      secrets: fileKeySecrets(dir),
+      provisioning: null,
+      systemLocale: 'fr-FR',
+      attention: (a) => seen.push(a),
+    });
+    await api.setAttention({ missedCalls: 2, flash: true });
+    await api.setAttention({ missedCalls: 0, flash: false, extra: 1 } as unknown as Parameters<typeof api.setAttention>[0]);
+    expect(seen).toEqual([
+      { missedCalls: 2, flash: true },
+      { missedCalls: 0, flash: false },
+    ]);
+  });
+
+  it('without a hook (web mode), does nothing', async () => {
+    await expect(host(tmp()).setAttention({ missedCalls: 3, flash: true })).resolves.toBeUndefined();
+  });
+});

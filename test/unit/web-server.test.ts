@@ -43,6 +43,7 @@ beforeAll(async () => {
   mkdirSync(join(rendererDir, 'assets'), { recursive: true });
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Secours</title>');
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(join(rendererDir, 'notify-sw.js'), "self.addEventListener('notificationclick', () => {});");
   writeFileSync(join(root, 'outside.txt'), 'private');
   dataDir = join(root, 'data');
   host = await startWebHost({ port: 0, dataDir, rendererDir, systemLocale: 'en-GB' });
@@ -68,6 +69,20 @@ describe('web host', () => {
     const js = await send('/assets/app.js');
     expect(js.headers['content-type']).toMatch(/^text\/javascript/);
     expect((await send('/missing.js')).status).toBe(404);
+  });
+
+  it("serves the notifications' service worker as JavaScript from the root (its scope is the whole page)", async () => {
+    const sw = await send('/notify-sw.js');
+    expect(sw.status).toBe(200);
+    expect(sw.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(sw.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(sw.body).toContain('notificationclick');
+  });
+
+  it('takes setAttention and does nothing with it (no badge in web mode)', async () => {
+    const ok = await api('setAttention', [{ missedCalls: 2, flash: true }]);
+    expect(ok.status).toBe(200);
+    expect((await api('setAttention', [{ missedCalls: -1, flash: true }])).status).toBe(400);
   });
 
   it('refuses directory traversal', async () => {

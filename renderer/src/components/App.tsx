@@ -1,5 +1,5 @@
-import { Button, ToggleButton } from '@fluentui/react-components';
-import { AlertOffFilled, AlertRegular, CallAddRegular, DialpadRegular, SettingsRegular } from '@fluentui/react-icons';
+import { Button, CounterBadge, ToggleButton } from '@fluentui/react-components';
+import { AlertOffFilled, AlertRegular, CallAddRegular, DialpadRegular, HistoryRegular, SettingsRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../store';
@@ -7,6 +7,7 @@ import { AvailabilityPill } from './Availability';
 import { CallPanel, IncomingCall } from './CallPanel';
 import { Dialer } from './Dialer';
 import { FirstRun } from './FirstRun';
+import { HistoryView } from './HistoryView';
 import { PanelBoundary } from './PanelBoundary';
 import { RegistrationStatus } from './RegistrationStatus';
 import { SettingsView } from './SettingsView';
@@ -14,9 +15,19 @@ import { SettingsView } from './SettingsView';
 function Notices(): React.JSX.Element | null {
   const { t } = useTranslation();
   const notices = useApp((s) => s.host?.notices ?? []);
-  if (notices.length === 0) return null;
+  const soundBlocked = useApp((s) => s.soundBlocked);
+  if (notices.length === 0 && !soundBlocked) return null;
   return (
     <div className="notices">
+      {soundBlocked && (
+        <div role="alert" className="notice" data-code="soundBlocked">
+          <p>{t('notify.soundBlocked')}</p>
+          {/* Any click in the page lifts the block; this one says so. */}
+          <Button size="small" appearance="primary">
+            {t('notify.soundUnblock')}
+          </Button>
+        </div>
+      )}
       {notices.map((n, i) => (
         <p key={i} role="alert" className="notice" data-code={n.code}>
           {t(`notices.${n.code}`, { message: n.message })}
@@ -35,6 +46,7 @@ export function App(): React.JSX.Element {
   const setPreferences = useApp((s) => s.setPreferences);
   const [newCall, setNewCall] = useState(false);
   const onboarding = useApp((s) => s.onboarding);
+  const missed = useApp((s) => s.history?.unseenMissed ?? 0);
   // A possible callback from emergency services comes before any other ringing call.
   const ringing = calls
     .filter((c) => c.direction === 'incoming' && c.state === 'ringing')
@@ -71,15 +83,18 @@ export function App(): React.JSX.Element {
           <AvailabilityPill />
         </div>
         <nav aria-label={t('nav.main')} className="app-nav">
-          {(['dialer', 'settings'] as const).map((v) => (
+          {(['dialer', 'history', 'settings'] as const).map((v) => (
             <Button
               key={v}
               appearance={current === v ? 'primary' : 'subtle'}
               aria-current={current === v ? 'page' : undefined}
-              icon={v === 'dialer' ? <DialpadRegular /> : <SettingsRegular />}
+              // The name says the missed calls too: the badge alone is not read out.
+              aria-label={v === 'history' && missed > 0 ? t('nav.historyMissed', { count: missed }) : undefined}
+              icon={v === 'dialer' ? <DialpadRegular /> : v === 'history' ? <HistoryRegular /> : <SettingsRegular />}
               onClick={() => setView(v)}
             >
               {t(`nav.${v}`)}
+              {v === 'history' && missed > 0 && <CounterBadge className="missed-badge" data-testid="missed-badge" count={missed} size="small" color="danger" aria-hidden="true" />}
             </Button>
           ))}
         </nav>
@@ -105,9 +120,9 @@ export function App(): React.JSX.Element {
         )}
         {onboarding ? (
           <FirstRun step={onboarding} />
-        ) : (view === 'settings' || showDialer) && (
-          <PanelBoundary key={view} name={view === 'dialer' ? 'dialer' : 'settings'}>
-            {view === 'dialer' ? <Dialer /> : <SettingsView />}
+        ) : (view !== 'dialer' || showDialer) && (
+          <PanelBoundary key={view} name={view}>
+            {view === 'dialer' ? <Dialer /> : view === 'history' ? <HistoryView /> : <SettingsView />}
           </PanelBoundary>
         )}
       </main>

@@ -153,9 +153,11 @@ export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
 export function IncomingCall({ call }: { call: CallSnapshot }): React.JSX.Element {
   const { t } = useTranslation();
   const { answer, decline } = useApp();
+  // Call waiting: another call is up; answering this one holds it.
+  const current = useApp((s) => s.phone.calls.find((c) => c.id !== call.id && c.state === 'established' && !c.held));
   return (
     <section
-      className={`incoming${call.possibleCallback ? ' incoming-callback' : ''}`}
+      className={`incoming${call.possibleCallback ? ' incoming-callback' : ''}${current ? ' incoming-waiting' : ''}`}
       role="alertdialog"
       aria-labelledby={`in-${call.id}`}
       data-testid="incoming-call"
@@ -168,6 +170,11 @@ export function IncomingCall({ call }: { call: CallSnapshot }): React.JSX.Elemen
       )}
       <h2 id={`in-${call.id}`}>{t('call.incomingFrom', { name: call.remoteName })}</h2>
       <p className="incoming-uri">{call.remoteUri}</p>
+      {current && (
+        <p className="incoming-waiting-note" data-testid="call-waiting">
+          {t('call.waiting', { name: current.remoteName })}
+        </p>
+      )}
       <div className="call-controls">
         <Button className="answer" autoFocus icon={<CallRegular />} onClick={() => answer(call.id)}>
           {t('call.answer')}

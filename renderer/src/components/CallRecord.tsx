@@ -3,11 +3,21 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EmergencyCallEntry } from '../../../src/host-api';
 import { getHost } from '../host';
+import { useApp } from '../store';
 
 /** The local, append-only emergency call record: viewable, and exportable as JSON. */
 export function CallRecordView(): React.JSX.Element {
   const { t, i18n } = useTranslation();
   const [entries, setEntries] = useState<EmergencyCallEntry[] | null>(null);
+  const focus = useApp((s) => s.recordFocus);
+  // From History: bring that call's entry into view and to the keyboard.
+  useEffect(() => {
+    if (!focus || !entries) return;
+    const el = document.getElementById(`record-${focus}`);
+    el?.scrollIntoView({ block: 'center' });
+    el?.focus();
+    useApp.setState({ recordFocus: null });
+  }, [focus, entries]);
   useEffect(() => {
     void getHost()
       .listEmergencyCalls()
@@ -31,7 +41,7 @@ export function CallRecordView(): React.JSX.Element {
         <>
           <ul data-testid="call-record">
             {entries.map((e) => (
-              <li key={e.id} data-testid="call-record-entry" data-result={e.result}>
+              <li key={e.id} id={`record-${e.id}`} tabIndex={-1} data-testid="call-record-entry" data-result={e.result}>
                 <strong>
                   {e.startedAt ? new Date(e.startedAt).toLocaleString(i18n.language) : ''} — {e.number} {e.service ? `(${e.service})` : ''}
                 </strong>

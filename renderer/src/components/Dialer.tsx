@@ -9,6 +9,7 @@ import { RoamingWarning } from './RoamingWarning';
 import { NetworkPrompt } from './NetworkPrompt';
 import { AvailabilityBanner } from './Availability';
 import { SetupChecklist } from './FirstRun';
+import { Notifications } from './SettingsView';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
@@ -46,6 +47,7 @@ export function Dialer(): React.JSX.Element {
   }, []);
   const { dialInput, dialError, classification, setDialInput, appendDigit, backspace, dial } = useApp();
   const registered = useApp((s) => s.phone.registration.status === 'registered');
+  const askNotify = useApp((s) => s.notificationPermission === 'default' && !s.notificationsDeferred);
   const lang = i18n.language === 'fr' ? 'fr' : 'en';
   const errorText =
     dialError === 'notRegistered'
@@ -110,6 +112,8 @@ export function Dialer(): React.JSX.Element {
         )}
         {!registered && !classification.emergency && <p className="hint">{t('dialer.notRegistered')}</p>}
       </form>
+      {/* Asked here, once registered and on the user's click: never at start, never over an emergency number. */}
+      {registered && askNotify && !classification.emergency && <Notifications compact />}
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { Button, Input, Select, Textarea } from '@fluentui/react-components';
+import { Button, Input, Select, Slider, Textarea } from '@fluentui/react-components';
 import { AlertUrgentRegular, HeadsetRegular, InfoRegular, PaintBrushRegular, PersonRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -145,9 +145,47 @@ function Appearance(): React.JSX.Element {
   );
 }
 
+/** Desktop notifications: their state, and the way to turn them on (the browser asks). */
+export function Notifications({ compact = false }: { compact?: boolean }): React.JSX.Element | null {
+  const { t } = useTranslation();
+  const permission = useApp((s) => s.notificationPermission);
+  const enable = useApp((s) => s.enableNotifications);
+  const defer = useApp((s) => s.deferNotifications);
+  if (permission === 'unsupported') return null;
+  if (compact) {
+    return (
+      <section className="notify-offer" aria-labelledby="notify-offer-title" data-testid="notify-offer">
+        <p id="notify-offer-title">{t('notify.permissionAsk')}</p>
+        <div className="call-controls">
+          <Button size="small" appearance="primary" onClick={() => void enable()}>
+            {t('notify.permissionOn')}
+          </Button>
+          <Button size="small" appearance="subtle" onClick={defer}>
+            {t('notify.permissionLater')}
+          </Button>
+        </div>
+      </section>
+    );
+  }
+  return (
+    <div className="notify-settings" data-testid="notify-settings" data-permission={permission}>
+      <h3>{t('notify.title')}</h3>
+      {permission === 'granted' && <p>{t('notify.permissionGranted')}</p>}
+      {permission === 'denied' && <p>{t('notify.permissionDenied')}</p>}
+      {permission === 'default' && (
+        <>
+          <p>{t('notify.permissionAsk')}</p>
+          <Button onClick={() => void enable()}>{t('notify.permissionOn')}</Button>
+        </>
+      )}
+    </div>
+  );
+}
+
 function AudioDevices(): React.JSX.Element {
   const { t } = useTranslation();
   const [prefs, setPreferences] = usePreferences();
+  const testRing = useApp((s) => s.testRing);
   const devices = useAudioDevices();
   if (!prefs) return <></>;
   const options = (kind: MediaDeviceKind): React.JSX.Element[] =>
@@ -172,6 +210,25 @@ function AudioDevices(): React.JSX.Element {
           {options('audiooutput')}
         </Select>
       </FormField>
+      <FormField id="pref-ring" label={t('settings.ringDevice')} hint={t('settings.ringDeviceHint')}>
+        <Select id="pref-ring" value={prefs.ringDeviceId} onChange={(_, d) => void setPreferences({ ringDeviceId: d.value })}>
+          <option value="">{t('settings.defaultDevice')}</option>
+          {options('audiooutput')}
+        </Select>
+      </FormField>
+      <FormField id="pref-ring-volume" label={t('settings.ringVolume')}>
+        <Slider
+          id="pref-ring-volume"
+          min={0}
+          max={100}
+          step={5}
+          value={Math.round(prefs.ringVolume * 100)}
+          aria-valuetext={`${Math.round(prefs.ringVolume * 100)} %`}
+          onChange={(_, d) => void setPreferences({ ringVolume: d.value / 100 })}
+        />
+      </FormField>
+      <Button onClick={testRing}>{t('settings.testRing')}</Button>
+      <Notifications />
     </div>
   );
 }
