@@ -62,7 +62,7 @@ try {
         if (await reminder.count()) await reminder.locator('button').first().click();
       }
       if (theme !== 'dark') {
-        await page.locator('.app-nav button').nth(1).click();
+        await page.locator('.app-nav button').nth(2).click();
         await page.locator('#pref-theme').selectOption(theme);
         await page.locator('.app-nav button').first().click();
       }
@@ -85,13 +85,32 @@ try {
       await shot(page, `${tag}-6-hangup-confirm`);
       await page.locator('.confirm-hangup button.hangup').click();
       await call(page).waitFor({ state: 'detached' });
-      await page.locator('.app-nav button').nth(1).click();
+      await page.locator('.app-nav button').nth(2).click();
       await shot(page, `${tag}-7-settings`);
       await page.getByTestId('settings-emergency').getByRole('button', { name: /^(Edit|Modifier)$/ }).first().click();
       await page.locator('form.address-form').waitFor();
       await shot(page, `${tag}-8-address-form`);
       await page.locator('#addr-country').selectOption('US');
       await shot(page, `${tag}-9-address-form-us`);
+      // The far end calls while a call is up (call waiting), then History with what was missed.
+      await page.locator('.app-nav button').first().click();
+      await page.locator('#dial-input').fill(FAR_END_EXTENSION);
+      await page.locator('button.call-button').click();
+      await page.locator('[data-testid="call"][data-call-state="established"]').waitFor();
+      await gw.farEnd.command('dial', `sip:alice@127.0.0.1:${gw.sipPort}`);
+      await page.getByTestId('incoming-call').waitFor();
+      await shot(page, `${tag}-10-call-waiting`);
+      await page.getByTestId('incoming-call').locator('button.hangup').click();
+      await call(page).first().locator('button.hangup').click();
+      await page.getByTestId('call').first().waitFor({ state: 'detached' });
+      await gw.farEnd.command('dial', `sip:alice@127.0.0.1:${gw.sipPort}`);
+      await page.getByTestId('incoming-call').waitFor();
+      await shot(page, `${tag}-11-incoming`);
+      await gw.farEnd.command('hangup');
+      await page.getByTestId('incoming-call').waitFor({ state: 'detached' });
+      await page.locator('.app-nav button').nth(1).click();
+      await page.getByTestId('history').waitFor();
+      await shot(page, `${tag}-12-history`);
       await context.close();
       await host.stop();
       console.log(`${tag}: done`);

@@ -49,12 +49,21 @@ test.describe('themes', () => {
   });
 
   for (const theme of ['light', 'dark', 'high-contrast'] as const) {
-    test(`${theme}: the emergency button and banner stay red, and axe finds nothing`, async ({ app }) => {
+    test(`${theme}: the emergency button and banner stay red, and axe finds nothing on any view`, async ({ app, gateway }) => {
       await expectRegistered(app);
       await app.getByRole('button', { name: 'Settings' }).click();
       await app.getByLabel('Theme').selectOption(theme);
       const settings = await new AxeBuilder({ page: app }).analyze();
       expect(settings.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+      // A call rings, is missed, and History lists it: the incoming call and History under axe too.
+      await gateway.farEnd.command('dial', `sip:alice@127.0.0.1:${gateway.sipPort}`);
+      await expect(app.getByTestId('incoming-call')).toBeVisible();
+      expect(await axeViolations(app)).toEqual([]);
+      await gateway.farEnd.command('hangup');
+      await expect(app.getByTestId('missed-badge')).toHaveText('1', { timeout: 10_000 });
+      await app.getByRole('button', { name: /^History/ }).click();
+      await expect(app.getByTestId('history-entry')).toHaveCount(1);
+      expect(await axeViolations(app)).toEqual([]);
       await app.getByRole('button', { name: 'Dialer' }).click();
       await app.getByLabel('Number or SIP address').fill('112');
       // Red: a strong red channel, the others low, white text readable on it (≥ 4.5:1).

@@ -132,7 +132,7 @@ test('a missed call: notified, counted on History until opened, listed, and redi
   const mark = gateway.farEnd.mark();
   await entry.getByRole('button', { name: `Call ${FAR_END_EXTENSION}` }).click();
   await gateway.farEnd.waitEvent('CALL_ESTABLISHED', 15_000, mark);
-  // (The missed call's screen may still be fading out: the one established is the redial.)
+  // The call established is the redial.
   const redialled = app.locator('[data-testid="call"][data-call-state="established"]');
   await expect(redialled).toBeVisible();
   await redialled.getByRole('button', { name: 'Hang up' }).click();

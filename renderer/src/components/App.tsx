@@ -51,7 +51,8 @@ export function App(): React.JSX.Element {
   const ringing = calls
     .filter((c) => c.direction === 'incoming' && c.state === 'ringing')
     .sort((a, b) => Number(Boolean(b.possibleCallback)) - Number(Boolean(a.possibleCallback)));
-  const active = calls.filter((c) => !(c.direction === 'incoming' && c.state === 'ringing'));
+  // An incoming call that ended unanswered (missed, declined) never had a call screen: History has it.
+  const active = calls.filter((c) => !(c.direction === 'incoming' && (c.state === 'ringing' || (c.state === 'ended' && c.answeredAt === undefined))));
   // While a call is up, its screen takes over the dialer view; "New call" brings the dialer back
   // (for an emergency number among others), and it returns by itself when the call ends.
   const inCall = active.some((c) => c.state !== 'ended');
