@@ -14,6 +14,7 @@ import { electronLocale } from './host/locale';
 import { loadProvisioning, provisioningPath } from './host/provisioning';
 import { safeStorageSecrets } from './host/secrets';
 import { createHostServices, provisionedEmergencyOf } from './host/services';
+import { HostEventQueue } from './host/host-events';
 import { CallRecord } from './host/call-record';
 import { CallHistoryStore } from './host/call-history';
 import { createNetworkMonitor } from './host/network';
@@ -88,7 +89,10 @@ function start(): void {
     // The last valid file's sites too, when the file is broken now.
     async () => provisionedEmergencyOf(provisioning, settings)?.networkSites ?? [],
   );
+  // Links, shortcuts, the tray and resume reach the page through this queue.
+  const events = new HostEventQueue();
   const services = createHostServices({
+    events,
     network,
     callRecord: new CallRecord(dataDir),
     callHistory: new CallHistoryStore(dataDir, { onError: (err) => log.warn('The call history could not be saved:', err) }),
@@ -103,7 +107,11 @@ function start(): void {
   });
   void network.start();
   // Waking from sleep is a network change as far as location goes.
-  powerMonitor.on('resume', () => void network.refresh());
+  // and the page reconnects at once rather than after its back-off.
+  powerMonitor.on('resume', () => {
+    void network.refresh();
+    events.push({ type: 'resume' });
+  });
   // The services' list: a broken file's notice says what of its last valid settings stays in force.
   void services.getState().then(
     (s) => s.notices.forEach((n) => log.warn(`${n.code}: ${n.message}`)),

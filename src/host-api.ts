@@ -164,6 +164,21 @@ export const NO_NETWORK_STATUS: NetworkStatus = {
   checkedAt: '',
 };
 
+/** Something the host tells the page: raised by the OS or the desktop shell, not by the page. */
+export type HostEvent =
+  /** A sip:, sips:, tel: or callto: link was opened with the app (never dialled without the user). */
+  | { type: 'link'; uri: string }
+  /** A global shortcut or the tray asked for a call action. */
+  | { type: 'action'; action: 'answer' | 'hangup' | 'mute' | 'show' | 'toggleDoNotDisturb' }
+  /** The computer woke up or came back on the network: reconnect now. */
+  | { type: 'resume' };
+
+export interface HostEvents {
+  /** Pass it back to `waitForHostEvents` for the ones after these. */
+  version: number;
+  events: HostEvent[];
+}
+
 /** Signals only the renderer sees. */
 export interface NetworkReport {
   /** The public address the gateway saw (Via received of the REGISTER answer). */
@@ -300,6 +315,8 @@ export interface HostApi {
   reportNetwork(report: NetworkReport): Promise<NetworkStatus>;
   /** Long poll: the status once its version is above `since` (or the same one after ~25 s). */
   waitForNetworkChange(since: number): Promise<NetworkStatus>;
+  /** Long poll: the host's events after `since` (-1 at start: the recent ones), or none after ~25 s. */
+  waitForHostEvents(since: number): Promise<HostEvents>;
   /**
    * Asks for the user's attention: the missed-call badge (taskbar/dock, 0 clears it) and whether the
    * window should flash (a ringing call). Electron only; web mode's host does nothing (the page puts
@@ -325,6 +342,7 @@ export const HOST_METHODS: readonly HostMethod[] = [
   'confirmEmergencyAddress',
   'reportNetwork',
   'waitForNetworkChange',
+  'waitForHostEvents',
   'rememberNetwork',
   'recordEmergencyCall',
   'listEmergencyCalls',
@@ -368,6 +386,7 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
     confirmEmergencyAddress: 0,
     reportNetwork: 1,
     waitForNetworkChange: 1,
+    waitForHostEvents: 1,
     rememberNetwork: 1,
     recordEmergencyCall: 1,
     listEmergencyCalls: 0,
@@ -421,8 +440,8 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
     if (typeof a.flash !== 'boolean') throw new HostCallError('setAttention: flash must be true or false');
   }
   if (m === 'rememberNetwork' && args[0] !== null && !isRecord(args[0])) throw new HostCallError('rememberNetwork takes an address or null');
-  if (m === 'waitForNetworkChange' && (typeof args[0] !== 'number' || !Number.isInteger(args[0]))) {
-    throw new HostCallError('waitForNetworkChange takes a version number');
+  if ((m === 'waitForNetworkChange' || m === 'waitForHostEvents') && (typeof args[0] !== 'number' || !Number.isInteger(args[0]))) {
+    throw new HostCallError(`${m} takes a version number`);
   }
   if (m === 'setPreferences') {
     const patch = args[0];

@@ -25,6 +25,7 @@ import type {
   SaveResult,
 } from '../../src/host-api';
 import { fieldError, type FieldError } from '../../src/result';
+import type { HostEventQueue } from './host-events';
 import { checkProvisionedEmergency, type Provisioning, type ProvisionedEmergency } from './provisioning';
 import type { KnownNetwork } from './settings-store';
 import { validateCivicAddress } from '../../src/emergency/address-validation';
@@ -47,6 +48,8 @@ export interface HostServicesOptions {
   notices?: readonly HostNotice[];
   /** The network monitor; without one, the network country is always unknown. */
   network?: NetworkSource;
+  /** Events for the page (links, shortcuts, tray, resume); without a queue, none ever come. */
+  events?: HostEventQueue;
   /** The emergency call record; without one, recording is a no-op (and said so in the log). */
   callRecord?: { append(e: EmergencyCallEvent): void; list(): EmergencyCallEntry[] };
   /** The call history (main/host/call-history.ts); without one, nothing is kept and the list is empty. */
@@ -346,6 +349,9 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
     reportNetwork: async (report: NetworkReport) => (opts.network ? opts.network.report(report) : NO_NETWORK_STATUS),
 
     waitForNetworkChange: async (since: number) => (opts.network ? opts.network.waitForChange(since, LONG_POLL_MS) : NO_NETWORK_STATUS),
+
+    waitForHostEvents: async (since: number) =>
+      opts.events ? opts.events.wait(since, LONG_POLL_MS) : new Promise((resolve) => setTimeout(() => resolve({ version: 0, events: [] }), LONG_POLL_MS)),
 
     // Only the two known fields go on, whatever else came along.
     setAttention: async ({ missedCalls, flash }: Attention) => opts.attention?.({ missedCalls, flash }),

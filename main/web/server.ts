@@ -12,6 +12,7 @@ import { contentSecurityPolicy } from '../host/csp';
 import { loadProvisioning } from '../host/provisioning';
 import { fileKeySecrets } from '../host/secrets';
 import { createHostServices, provisionedEmergencyOf } from '../host/services';
+import { HostEventQueue } from '../host/host-events';
 import { CallRecord } from '../host/call-record';
 import { CallHistoryStore } from '../host/call-history';
 import { createNetworkMonitor } from '../host/network';
@@ -131,6 +132,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     { interfacesFile: opts.testInterfacesFile ?? null },
   );
   const services: HostApi = createHostServices({
+    events: new HostEventQueue(),
     mode: 'web',
     settings,
     secrets: fileKeySecrets(opts.dataDir),

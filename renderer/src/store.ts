@@ -3,8 +3,9 @@
  * Components render it and call its actions; only the actions talk to the host or the phone.
  */
 import { create } from 'zustand';
-import type { AccountInput, CallHistory, CallHistoryEntry, HostState, NetworkReport, NetworkStatus, Preferences } from '../../src/host-api';
+import type { AccountInput, CallHistory, CallHistoryEntry, HostEvent, HostState, NetworkReport, NetworkStatus, Preferences } from '../../src/host-api';
 import { historyEntry, justEnded, turnedAwayEntry } from '../../src/call-history';
+import { parseCallLink } from '../../src/links';
 import type { FieldError } from '../../src/result';
 import { parseDialString } from '../../src/dial';
 import type { Classification } from '../../src/emergency/classify';
@@ -83,6 +84,9 @@ export interface AppState {
   toggleMute(id: string): void;
   toggleHold(id: string): void;
   sendDtmf(id: string, key: string): void;
+  /** A call link opened with the app: the dialer filled in, waiting for the user's Call. */
+  linkOpened: string | null;
+  openLink(uri: string): void;
   /** Dials a number from the history: the same path as typing it (emergency numbers included). */
   redial(entry: CallHistoryEntry): void;
   clearHistory(): Promise<void>;
@@ -249,6 +253,13 @@ export const useApp = create<AppState>((set, get) => ({
     // Resuming one call holds the other: only one is live at a time.
     const others = call.held ? get().phone.calls.filter((c) => c.id !== id && c.state === 'established' && !c.held && !c.emergency) : [];
     void Promise.all(others.map((c) => phone?.setHold(c.id, true).catch(() => undefined))).then(() => phone?.setHold(id, !call.held).catch(() => undefined));
+  },
+  linkOpened: null,
+  openLink: (uri) => {
+    const link = parseCallLink(uri);
+    // Never dialled from here, an emergency number least of all: the user presses Call.
+    if (!link.ok) set({ view: 'dialer', onboarding: null, linkOpened: null, dialError: `${uri.slice(0, 80)}: ${link.error}` });
+    else set({ view: 'dialer', onboarding: null, ...typed(link.target), linkOpened: link.target });
   },
   redial: (entry) => {
     set({ view: 'dialer', ...typed(entry.number) });
@@ -420,6 +431,40 @@ async function reportNetwork(report: NetworkReport): Promise<void> {
   if (status && status.version > (useApp.getState().network?.version ?? -1)) setNetwork(status);
 }
 
+/** What the host raises (links, shortcuts, the tray, the computer waking), handled in the page. */
+function onHostEvent(event: HostEvent): void {
+  const s = useApp.getState();
+  if (event.type === 'resume') phone?.reconnectNow();
+  else if (event.type === 'link') s.openLink(event.uri);
+  else if (event.action === 'toggleDoNotDisturb') void s.setPreferences({ doNotDisturb: !(s.host?.preferences.doNotDisturb ?? false) });
+  else if (event.action === 'show') s.setView('dialer');
+  else {
+    const calls = s.phone.calls.filter((c) => c.state !== 'ended');
+    const ringing = calls.find((c) => c.direction === 'incoming' && c.state === 'ringing');
+    const current = calls.find((c) => c.state !== 'ringing' && !c.held) ?? calls[0];
+    if (event.action === 'answer' && ringing) s.answer(ringing.id);
+    // Hang-up of an emergency call still asks first.
+    else if (event.action === 'hangup' && current) s.requestHangup(current.id);
+    else if (event.action === 'mute' && current?.state === 'established') s.toggleMute(current.id);
+  }
+}
+
+/** Follows the host's events with a long poll, from the recent ones (the link the app was opened for). */
+async function followHostEvents(): Promise<void> {
+  let since = -1;
+  for (;;) {
+    const got = await getHost()
+      .waitForHostEvents(since)
+      .catch(() => null);
+    if (!got) {
+      await new Promise((r) => setTimeout(r, 5000));
+      continue;
+    }
+    since = got.version;
+    for (const e of got.events) onHostEvent(e);
+  }
+}
+
 /** Follows the host's network status with a long poll; nothing on the call path waits for it. */
 async function followNetwork(): Promise<void> {
   for (;;) {
@@ -475,5 +520,12 @@ export async function startApp(state: HostState): Promise<void> {
   void followBattery();
   void reportNetwork({});
   void followNetwork();
+  void followHostEvents();
+  // Web mode: a sip: or tel: link handed over by the browser (registerProtocolHandler) opens /?link=….
+  const link = new URLSearchParams(location.search).get('link');
+  if (link) {
+    useApp.getState().openLink(link);
+    history.replaceState(null, '', location.pathname);
+  }
   await restartPhone(state);
 }

@@ -47,6 +47,7 @@ export function Dialer(): React.JSX.Element {
   }, []);
   const { dialInput, dialError, classification, setDialInput, appendDigit, backspace, dial } = useApp();
   const registered = useApp((s) => s.phone.registration.status === 'registered');
+  const linkOpened = useApp((s) => s.linkOpened);
   const askNotify = useApp((s) => s.notificationPermission === 'default' && !s.notificationsDeferred);
   const lang = i18n.language === 'fr' ? 'fr' : 'en';
   const errorText =
@@ -87,6 +88,11 @@ export function Dialer(): React.JSX.Element {
           />
           <Button className="backspace" size="large" aria-label={t('dialer.backspace')} icon={<BackspaceRegular />} onClick={backspace} />
         </div>
+        {linkOpened !== null && linkOpened === dialInput && (
+          <p className="link-note" role="status" data-testid="link-note">
+            {t('dialer.fromLink')}
+          </p>
+        )}
         {errorText && (
           <p id="dial-error" role="alert" className="error">
             {errorText}
