@@ -12,11 +12,14 @@ import { checkHostCall, HOST_IPC_CHANNEL, HostCallError, type Attention, type Sa
 import { contentSecurityPolicy } from './host/csp';
 import { electronLocale } from './host/locale';
 import { loadProvisioning, provisioningPath } from './host/provisioning';
-import { safeStorageSecrets } from './host/secrets';
+import { DIRECTORY_SECRET, safeStorageSecrets } from './host/secrets';
+import { Directory } from './host/directory';
 import { createHostServices, provisionedEmergencyOf } from './host/services';
 import { HostEventQueue } from './host/host-events';
+import { LinkInbox, linkFromArgv, registerLinkSchemes } from './host/links';
 import { CallRecord } from './host/call-record';
 import { CallHistoryStore } from './host/call-history';
+import { ContactStore } from './host/contacts';
 import { createNetworkMonitor } from './host/network';
 import { openSettings, type StoredSettings } from './host/settings-store';
 
@@ -72,6 +75,18 @@ function showAttention({ missedCalls, flash }: Attention): void {
   for (const win of BrowserWindow.getAllWindows()) win.flashFrame(flash && !win.isFocused());
 }
 
+/** Links from the OS (argv, a second instance, macOS open-url), held until start() has the event queue. */
+const links = new LinkInbox();
+
+/** A link or a second launch brings the window forward (or back, on macOS once every window was closed). */
+function showWindow(): void {
+  if (!links.attached) return; // start() has yet to create it
+  const win = BrowserWindow.getAllWindows()[0] ?? createWindow();
+  if (win.isMinimized()) win.restore();
+  win.show();
+  win.focus();
+}
+
 function start(): void {
   // No preload: electron-log's own IPC channel does not check who sends to it.
   log.initialize({ preload: false });
@@ -91,11 +106,23 @@ function start(): void {
   );
   // Links, shortcuts, the tray and resume reach the page through this queue.
   const events = new HostEventQueue();
+  // sip:, tel:… links (never dialled by themselves): those that came before now, then each as it comes.
+  links.attach((uri) => events.push({ type: 'link', uri }));
+  const schemes = registerLinkSchemes(
+    app,
+    { defaultApp: process.defaultApp === true, execPath: process.execPath, argv: process.argv, env: process.env },
+    dataDir,
+    (err) => log.warn('The link schemes claimed could not be noted:', err),
+  );
+  if (schemes) log.info('Link schemes:', schemes);
+  // The provisioned company directory: a local copy, synced in the background.
+  const directory = new Directory(dataDir, { onError: (err) => log.warn('The directory copy could not be saved:', err) });
   const services = createHostServices({
     events,
     network,
     callRecord: new CallRecord(dataDir),
     callHistory: new CallHistoryStore(dataDir, { onError: (err) => log.warn('The call history could not be saved:', err) }),
+    contacts: new ContactStore(dataDir, { onError: (err) => log.warn('The address book could not be saved:', err) }),
     mode: 'electron',
     settings,
     secrets,
@@ -104,7 +131,10 @@ function start(): void {
     systemLocale: electronLocale(app.getLocale(), app.getLocaleCountryCode()),
     notices,
     attention: showAttention,
+    directory,
+    directorySecrets: safeStorageSecrets(safeStorage, dataDir, DIRECTORY_SECRET),
   });
+  directory.start();
   void network.start();
   // Waking from sleep is a network change as far as location goes.
   // and the page reconnects at once rather than after its back-off.
@@ -176,12 +206,20 @@ function start(): void {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
-    const win = BrowserWindow.getAllWindows()[0];
-    if (win) {
-      if (win.isMinimized()) win.restore();
-      win.focus();
-    }
+  // Windows and Linux start the app with the link as an argument: in this instance, or in a second
+  // one, which quits and hands its command line over here.
+  const startLink = linkFromArgv(process.argv);
+  if (startLink) links.receive(startLink);
+  app.on('second-instance', (_e, argv) => {
+    const uri = linkFromArgv(argv);
+    if (uri) links.receive(uri);
+    showWindow();
+  });
+  // macOS sends links here, the first one possibly before 'ready'.
+  app.on('open-url', (e, url) => {
+    e.preventDefault();
+    links.receive(url);
+    showWindow();
   });
   app.on('web-contents-created', (_e, contents) => lockDown(contents));
   app.on('window-all-closed', () => {

@@ -4,7 +4,9 @@
 # With --npm, it then runs `npm ci` when node_modules is missing or older than package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PACKAGES="kamailio kamailio-websocket-modules kamailio-utils-modules kamailio-extra-modules rtpengine-daemon baresip-core sox chromium fonts-dejavu-core iproute2 util-linux libxml2-utils sip-tester"
+# python3-radicale: the CardDAV server of the directory tests (not `radicale`, whose system service
+# would start a server of its own on port 5232).
+PACKAGES="kamailio kamailio-websocket-modules kamailio-utils-modules kamailio-extra-modules rtpengine-daemon baresip-core sox chromium fonts-dejavu-core iproute2 util-linux libxml2-utils sip-tester python3-radicale"
 missing=""
 for p in $PACKAGES; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"; done
 if [ -n "$missing" ]; then

@@ -28,7 +28,8 @@ export function endTone(call: CallSnapshot): ToneKind | null {
  * rings (180 without early media), then the busy or failure tone of a call that just ended.
  */
 export function toneFor(calls: readonly CallSnapshot[], ended: { kind: ToneKind; until: number } | null, now: number): ToneChoice | null {
-  const ringing = calls.filter((c) => c.direction === 'incoming' && c.state === 'ringing');
+  // A call taking over another (attended transfer, Replaces) is answered at once: it never rings.
+  const ringing = calls.filter((c) => c.direction === 'incoming' && c.state === 'ringing' && !c.referredBy);
   const busyLine = calls.some((c) => c.state !== 'ended' && !(c.direction === 'incoming' && c.state === 'ringing'));
   if (ringing.length > 0) {
     // Emergency services calling back are never just a soft beep, even during another call.

@@ -8,6 +8,7 @@ import type { EmergencyNumberInput } from './emergency/catalogue';
 import type { RegisteredAddress } from './emergency/civic-address';
 import type { GatewayProfile } from './emergency/gateway-profile';
 import type { NetworkDecision } from './network/decide';
+import type { Contact, ContactInput, ContactNumber } from './contacts';
 
 /** Where the host thinks this machine is, and which local network it is on. */
 export interface NetworkStatus {
@@ -116,6 +117,19 @@ export interface CallHistory {
   unseenMissed: number;
 }
 
+/** `saveContact`'s answer: the contact as stored (with its id and updatedAt), or errors for the form. */
+export type ContactSaveResult = { ok: true; contact: Contact } | { ok: false; errors: FieldError[] };
+
+/** `importContacts`'s answer: how many cards were added, and each one that was not, by its index (0-based). */
+export interface ContactImportResult {
+  imported: number;
+  /** `invalid`: unreadable or not a contact; `duplicate`: same name and number already there; `full`: over the limit. */
+  skipped: Array<{ index: number; code: 'invalid' | 'duplicate' | 'full'; message: string }>;
+}
+
+/** The largest vCard file `importContacts` takes, in UTF-8 bytes. */
+export const MAX_CONTACTS_IMPORT_BYTES = 5 * 1024 * 1024;
+
 const oneOf =
   (...values: readonly unknown[]) =>
   (v: unknown): boolean =>
@@ -154,6 +168,49 @@ export const CALL_HISTORY_FIELDS: { readonly [K in keyof CallHistoryEntry]-?: (v
 export function isCallHistoryField(key: string): key is keyof CallHistoryEntry {
   return Object.hasOwn(CALL_HISTORY_FIELDS, key);
 }
+
+/**
+ * One person (or service) of the company directory: read-only, from the administrator's CardDAV
+ * server. A Contact (src/contacts.ts) without `updatedAt`: shown and dialled the same way.
+ */
+export interface DirectoryEntry {
+  /** Stable within the directory (the card's UID, else its address on the server). */
+  id: string;
+  name: string;
+  organization: string | null;
+  numbers: ContactNumber[];
+  email: string | null;
+  note: string | null;
+}
+
+/** Why the last directory sync failed: a code to translate; `lastError` has the detail. */
+export type DirectoryErrorCode = 'auth' | 'notFound' | 'notAddressBook' | 'network' | 'timeout' | 'server' | 'tooLarge' | 'notConfigured';
+
+/** The company directory's state, for Settings' status line. */
+export interface DirectoryStatus {
+  /** An administrator provisioned a directory (a `directory` section). */
+  configured: boolean;
+  /** The last successful sync (ISO 8601), null if none: search answers from that copy. */
+  lastSyncAt: string | null;
+  /** Why the last sync failed (an English detail), null once one succeeds. */
+  lastError: string | null;
+  lastErrorCode: DirectoryErrorCode | null;
+  /** Entries in the local copy. */
+  count: number;
+  /** A sync is under way. */
+  syncing: boolean;
+}
+
+export interface DirectorySearch {
+  /** Best matches first, at most 20; none for an empty query. */
+  entries: DirectoryEntry[];
+  status: DirectoryStatus;
+}
+
+/** No directory provisioned (or no directory service at all). */
+export const NO_DIRECTORY_STATUS: DirectoryStatus = { configured: false, lastSyncAt: null, lastError: null, lastErrorCode: null, count: 0, syncing: false };
+/** The longest query `searchDirectory` takes. */
+export const MAX_DIRECTORY_QUERY = 128;
 
 /** Before any check, or with no monitor: nothing known. */
 export const NO_NETWORK_STATUS: NetworkStatus = {
@@ -257,7 +314,7 @@ export interface HostState {
 }
 
 export interface HostNotice {
-  code: 'provisioningInvalid' | 'provisioningUnreadable' | 'settingsRecovered' | 'historyRecovered';
+  code: 'provisioningInvalid' | 'provisioningUnreadable' | 'settingsRecovered' | 'historyRecovered' | 'contactsRecovered';
   message: string;
   errors?: FieldError[];
 }
@@ -311,6 +368,23 @@ export interface HostApi {
   markHistorySeen(): Promise<CallHistory>;
   /** Empties the call history (the emergency call record is kept). */
   clearCallHistory(): Promise<CallHistory>;
+  /** The address book, by name. */
+  listContacts(): Promise<Contact[]>;
+  /**
+   * Adds a contact, or edits the one with `input.id`. Field errors (by field, for the form) when it is
+   * not valid, its id is gone (`id`/notFound) or the book is full (`contact`/contactsFull). Resolves
+   * once written; a failed write is logged, never thrown, and the contact stays until the app quits.
+   */
+  saveContact(input: ContactInput): Promise<ContactSaveResult>;
+  /** Removes a contact; an unknown id is no error. */
+  deleteContact(id: string): Promise<void>;
+  /**
+   * Adds the cards of a vCard file (2.1, 3.0 or 4.0; at most MAX_CONTACTS_IMPORT_BYTES). A card with the
+   * same name and a number already in the book is skipped as a duplicate.
+   */
+  importContacts(vcardText: string): Promise<ContactImportResult>;
+  /** The whole address book as a vCard 3.0 file ('' when empty). */
+  exportContacts(): Promise<string>;
   /** Reports renderer-side signals and returns the refreshed network status. */
   reportNetwork(report: NetworkReport): Promise<NetworkStatus>;
   /** Long poll: the status once its version is above `since` (or the same one after ~25 s). */
@@ -323,6 +397,13 @@ export interface HostApi {
    * the count in its title instead).
    */
   setAttention(attention: Attention): Promise<void>;
+  /**
+   * Searches the company directory's local copy (by name, organization or number; works offline),
+   * at most 20 entries. An empty query returns no entries, only the status.
+   */
+  searchDirectory(query: string): Promise<DirectorySearch>;
+  /** Syncs the company directory now and returns its status once done (a failure keeps the copy). */
+  syncDirectory(): Promise<DirectoryStatus>;
 }
 
 /** What `setAttention` shows: missed calls not yet seen, and whether a call is ringing. */
@@ -351,7 +432,14 @@ export const HOST_METHODS: readonly HostMethod[] = [
   'listCallHistory',
   'markHistorySeen',
   'clearCallHistory',
+  'listContacts',
+  'saveContact',
+  'deleteContact',
+  'importContacts',
+  'exportContacts',
   'setAttention',
+  'searchDirectory',
+  'syncDirectory',
 ];
 
 export const DEFAULT_PREFERENCES: Preferences = {
@@ -368,6 +456,47 @@ export class HostCallError extends Error {}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const CONTACT_INPUT_KEYS: ReadonlySet<string> = new Set<keyof ContactInput>(['id', 'name', 'organization', 'numbers', 'email', 'note']);
+
+/**
+ * A contact from the form: the right keys and types, of a sane size. Lengths, labels and the rest are
+ * the service's to check, as field errors the form can show (checkContact in src/contacts.ts).
+ */
+function checkContactShape(c: unknown): void {
+  if (!isRecord(c)) throw new HostCallError('saveContact takes a contact');
+  for (const k of Object.keys(c)) if (!CONTACT_INPUT_KEYS.has(k)) throw new HostCallError(`saveContact: unknown field ${k}`);
+  if (c.id !== undefined && (typeof c.id !== 'string' || c.id.length > 64)) throw new HostCallError('saveContact: bad id');
+  if (typeof c.name !== 'string') throw new HostCallError('saveContact: name must be text');
+  for (const k of ['organization', 'email', 'note'] as const) {
+    // undefined: left out (IPC keeps it, JSON drops it).
+    if (c[k] !== undefined && c[k] !== null && typeof c[k] !== 'string') throw new HostCallError(`saveContact: ${k} must be text or null`);
+  }
+  const numbers = c.numbers;
+  if (!Array.isArray(numbers) || numbers.length > 64) throw new HostCallError('saveContact: numbers must be a list');
+  for (const n of numbers) {
+    if (!isRecord(n) || typeof n.label !== 'string' || typeof n.number !== 'string' || Object.keys(n).some((k) => k !== 'label' && k !== 'number')) {
+      throw new HostCallError('saveContact: each number is { label, number }');
+    }
+  }
+  // Room for every field at its longest, twice over; the service says which one is too long.
+  if (JSON.stringify(c).length > 65_536) throw new HostCallError('saveContact: contact too large');
+}
+
+/** A string's length in UTF-8 bytes, without encoding it. */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 /** Checks the shape of an untrusted call; the services check the meaning. */
@@ -395,7 +524,14 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
     listCallHistory: 0,
     markHistorySeen: 0,
     clearCallHistory: 0,
+    listContacts: 0,
+    saveContact: 1,
+    deleteContact: 1,
+    importContacts: 1,
+    exportContacts: 0,
     setAttention: 1,
+    searchDirectory: 1,
+    syncDirectory: 0,
   };
   if (args.length !== arity[m]) throw new HostCallError(`${m} takes ${arity[m]} argument(s)`);
   if ((m === 'saveAccount' || m === 'saveEmergencyAddress') && !isRecord(args[0])) throw new HostCallError(`${m} takes an object`);
@@ -438,6 +574,15 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
     const n = a.missedCalls;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 9999) throw new HostCallError('setAttention: missedCalls must be an integer from 0 to 9999');
     if (typeof a.flash !== 'boolean') throw new HostCallError('setAttention: flash must be true or false');
+  }
+  if (m === 'searchDirectory' && (typeof args[0] !== 'string' || args[0].length > MAX_DIRECTORY_QUERY)) {
+    throw new HostCallError(`searchDirectory takes a query of at most ${MAX_DIRECTORY_QUERY} characters`);
+  }
+  if (m === 'saveContact') checkContactShape(args[0]);
+  if (m === 'deleteContact' && (typeof args[0] !== 'string' || args[0] === '' || args[0].length > 64)) throw new HostCallError('deleteContact takes a contact id');
+  if (m === 'importContacts') {
+    if (typeof args[0] !== 'string') throw new HostCallError('importContacts takes the text of a vCard file');
+    if (utf8Length(args[0]) > MAX_CONTACTS_IMPORT_BYTES) throw new HostCallError(`importContacts takes at most ${MAX_CONTACTS_IMPORT_BYTES} bytes`);
   }
   if (m === 'rememberNetwork' && args[0] !== null && !isRecord(args[0])) throw new HostCallError('rememberNetwork takes an address or null');
   if ((m === 'waitForNetworkChange' || m === 'waitForHostEvents') && (typeof args[0] !== 'number' || !Number.isInteger(args[0]))) {

@@ -29,6 +29,8 @@ export interface Provisioning {
   /** The managed account, or null if the file has none (or is not ok). */
   account: AccountWithPassword | null;
   emergency: ProvisionedEmergency | null;
+  /** The company directory (the `directory` section), or null if the file has none (or is not ok). */
+  directory?: ProvisionedDirectory | null;
   /** Show first run (account managed, address, test call) once on each machine; false skips it. */
   firstRun: boolean;
   notices: HostNotice[];
@@ -54,6 +56,70 @@ export interface ProvisionedEmergency {
   gatewayProfile?: GatewayProfile;
   /** RFC 7852 SubscriberInfo (the caller's name and languages) may go with the call. */
   sendSubscriberInfo?: boolean;
+}
+
+/** The `directory` section: a read-only CardDAV address book (docs/provisioning.md). */
+export interface ProvisionedDirectory {
+  carddav: {
+    /** The address book collection's URL. */
+    url: string;
+    username: string;
+    /** Absent: the one stored for this URL and user, if any (see main/host/directory.ts). */
+    password?: string;
+  };
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** `https://` anywhere; plain `http://` only to this machine, as for the gateways' `ws://`. Null when fine. */
+export function checkDirectoryUrl(raw: unknown, field: string): FieldError | null {
+  if (typeof raw !== 'string' || raw.trim() === '') return fieldError(field, 'required', 'the address book URL is required');
+  if (raw.length > 2048) return fieldError(field, 'tooLong', 'must be at most 2048 characters');
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return fieldError(field, 'urlInvalid', 'is not a valid URL');
+  }
+  // Credentials go in username/password, never in the URL (which is shown and logged).
+  if (url.username || url.password) return fieldError(field, 'urlCredentials', 'must not contain a user name or password; use username and password');
+  if (url.protocol === 'https:') return null;
+  if (url.protocol === 'http:') {
+    return LOOPBACK_HOSTS.has(url.hostname) ? null : fieldError(field, 'urlInsecure', 'http:// is allowed only for 127.0.0.1; use https://');
+  }
+  return fieldError(field, 'urlScheme', 'the address book URL must start with https://');
+}
+
+function checkDirectory(value: unknown, errors: FieldError[]): ProvisionedDirectory | null {
+  const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(value)) {
+    errors.push(fieldError('directory', 'notObject', 'must be an object'));
+    return null;
+  }
+  const p = 'directory.carddav';
+  const c = value.carddav;
+  if (!isObject(c)) {
+    errors.push(fieldError(p, c === undefined ? 'required' : 'notObject', 'must be an object with url and username'));
+    return null;
+  }
+  const before = errors.length;
+  const urlError = checkDirectoryUrl(c.url, `${p}.url`);
+  if (urlError) errors.push(urlError);
+  const line = (v: unknown, field: string, required: boolean): void => {
+    if (v === undefined && !required) return;
+    if (typeof v !== 'string') errors.push(v === undefined ? fieldError(field, 'required', 'is required') : fieldError(field, 'notText', 'must be text'));
+    else if (required && v.trim() === '') errors.push(fieldError(field, 'required', 'is required'));
+    else if (v.length > 256) errors.push(fieldError(field, 'tooLong', 'must be at most 256 characters'));
+    else if (/[\r\n\0]/.test(v)) errors.push(fieldError(field, 'controlChars', 'must not contain line breaks'));
+  };
+  line(c.username, `${p}.username`, true);
+  // HTTP Basic authentication cannot carry a colon in the user name (RFC 7617).
+  if (typeof c.username === 'string' && c.username.includes(':')) errors.push(fieldError(`${p}.username`, 'colon', 'must not contain ":"'));
+  line(c.password, `${p}.password`, false);
+  if (errors.length > before) return null;
+  const carddav: ProvisionedDirectory['carddav'] = { url: (c.url as string).trim(), username: (c.username as string).trim() };
+  if (typeof c.password === 'string') carddav.password = c.password;
+  return { carddav };
 }
 
 const catalogue = new EmergencyCatalogue();
@@ -262,7 +328,7 @@ const SECTIONS = {
 };
 
 function failed(path: string, notice: HostNotice): Provisioning {
-  return { path, ok: false, account: null, emergency: null, firstRun: true, notices: [notice] };
+  return { path, ok: false, account: null, emergency: null, directory: null, firstRun: true, notices: [notice] };
 }
 
 export function loadProvisioning(path: string): Provisioning {
@@ -299,6 +365,7 @@ export function loadProvisioning(path: string): Provisioning {
   const errors: FieldError[] = [];
   let account: AccountWithPassword | null = null;
   let emergency: ProvisionedEmergency | null = null;
+  let directory: ProvisionedDirectory | null = null;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     errors.push(fieldError('(file)', 'notObject', 'must be a JSON object'));
   } else {
@@ -312,6 +379,7 @@ export function loadProvisioning(path: string): Provisioning {
     } else {
       if (r.account !== undefined) account = SECTIONS.account(r.account, errors);
       if (r.emergency !== undefined) emergency = checkEmergency(r.emergency, errors);
+      if (r.directory !== undefined) directory = checkDirectory(r.directory, errors);
       if (r.firstRun !== undefined && typeof r.firstRun !== 'boolean') errors.push(fieldError('firstRun', 'type', 'must be true or false'));
     }
   }
@@ -322,5 +390,5 @@ export function loadProvisioning(path: string): Provisioning {
       errors,
     });
   }
-  return { path, ok: true, account, emergency, firstRun: (raw as Raw).firstRun !== false, notices: [] };
+  return { path, ok: true, account, emergency, directory, firstRun: (raw as Raw).firstRun !== false, notices: [] };
 }

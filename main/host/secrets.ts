@@ -1,6 +1,8 @@
 /**
  * Where the SIP password lives: never in the settings JSON. Electron uses the OS keychain through
  * `safeStorage` (injected, so this file never imports Electron); web mode uses a key file.
+ * Each store keeps one secret under a name: the SIP password's is `secrets` (its files are
+ * `secrets.bin` / `secrets.enc`); other secrets (the directory's, `directory-secret`) have their own.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +36,17 @@ function writePrivate(file: string, data: Buffer): void {
   renameSync(tmp, file);
 }
 
+/** The SIP password's store: its file names predate named stores and must not change. */
+export const SIP_SECRET = 'secrets';
+/** The company directory's CardDAV credentials (main/host/directory.ts). */
+export const DIRECTORY_SECRET = 'directory-secret';
+
+/** A name becomes a file name in the data directory: nothing that could leave it. */
+function checkName(name: string): string {
+  if (!/^[a-z][a-z0-9-]{0,63}$/.test(name)) throw new Error(`bad secret name ${JSON.stringify(name)}`);
+  return name;
+}
+
 function readOrNull(file: string): Buffer | null {
   try {
     return readFileSync(file);
@@ -46,8 +59,8 @@ function readOrNull(file: string): Buffer | null {
  * Electron: the OS keychain (Keychain, DPAPI, libsecret/kwallet) encrypts `secrets.bin`. With no
  * keyring the password is kept in this process's memory only, so it must be typed again after a restart.
  */
-export function safeStorageSecrets(safeStorage: SafeStorageLike, dir: string): SecretStore {
-  const file = join(dir, 'secrets.bin');
+export function safeStorageSecrets(safeStorage: SafeStorageLike, dir: string, name: string = SIP_SECRET): SecretStore {
+  const file = join(dir, `${checkName(name)}.bin`);
   let session: string | null = null;
   // basic_text is Chromium's fixed-key fallback: obfuscation, not protection, so no keyring either.
   const keyring = (): boolean => safeStorage.isEncryptionAvailable() && safeStorage.getSelectedStorageBackend?.() !== 'basic_text';
@@ -89,11 +102,15 @@ const TAG_BYTES = 16;
  * Web mode (a developer and test mode) has no OS keychain. The password is encrypted with
  * AES-256-GCM under a random key kept in a separate 0600 file in the data directory. This only keeps
  * the password out of the settings JSON (and out of anything that copies just that file): anyone who
- * can read the data directory can read both files and decrypt it.
+ * can read the data directory can read both files and decrypt it. Every named store of a data
+ * directory shares the one key file, `secrets.key`.
  */
-export function fileKeySecrets(dir: string): SecretStore {
+export function fileKeySecrets(dir: string, name: string = SIP_SECRET): SecretStore {
   const keyFile = join(dir, 'secrets.key');
-  const file = join(dir, 'secrets.enc');
+  const file = join(dir, `${checkName(name)}.enc`);
+  // Other stores' ciphertexts are bound to their name, so one cannot be passed off as another's.
+  // The SIP password's has none: files written before named stores must still open.
+  const aad = name === SIP_SECRET ? null : Buffer.from(`softphone-secret:${name}`, 'utf8');
 
   const existingKey = (): Buffer | null => {
     const key = readOrNull(keyFile);
@@ -108,6 +125,7 @@ export function fileKeySecrets(dir: string): SecretStore {
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
         decipher.setAuthTag(data.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+        if (aad) decipher.setAAD(aad);
         return Buffer.concat([decipher.update(data.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
       } catch {
         // Wrong key or tampered file: GCM's tag check fails; treat as no password.
@@ -122,6 +140,7 @@ export function fileKeySecrets(dir: string): SecretStore {
       }
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
+      if (aad) cipher.setAAD(aad);
       const encrypted = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
       writePrivate(file, Buffer.concat([iv, cipher.getAuthTag(), encrypted]));
     },

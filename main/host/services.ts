@@ -7,12 +7,16 @@
  */
 import { checkAccount, withoutPassword, type Account } from '../../src/account';
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_PREFERENCES, NO_NETWORK_STATUS } from '../../src/host-api';
+import { DEFAULT_PREFERENCES, NO_DIRECTORY_STATUS, NO_NETWORK_STATUS } from '../../src/host-api';
 import type {
   AccountInput,
   Attention,
   CallHistory,
   CallHistoryEntry,
+  ContactImportResult,
+  ContactSaveResult,
+  DirectoryEntry,
+  DirectoryStatus,
   EmergencySettings,
   HostApi,
   HostNotice,
@@ -25,6 +29,7 @@ import type {
   SaveResult,
 } from '../../src/host-api';
 import { fieldError, type FieldError } from '../../src/result';
+import type { Contact, ContactInput } from '../../src/contacts';
 import type { HostEventQueue } from './host-events';
 import { checkProvisionedEmergency, type Provisioning, type ProvisionedEmergency } from './provisioning';
 import type { KnownNetwork } from './settings-store';
@@ -36,6 +41,7 @@ import { decideHomeCountry } from '../../src/emergency/home-country';
 import { chooseTestLine } from '../../src/emergency/test-line';
 import { DEFAULT_GATEWAY_PROFILE } from '../../src/emergency/gateway-profile';
 import { catalogueWith } from '../../src/emergency/catalogues';
+import { provisionedDirectoryConfig, type DirectoryConfig } from './directory';
 
 export interface HostServicesOptions {
   mode: HostState['mode'];
@@ -54,8 +60,22 @@ export interface HostServicesOptions {
   callRecord?: { append(e: EmergencyCallEvent): void; list(): EmergencyCallEntry[] };
   /** The call history (main/host/call-history.ts); without one, nothing is kept and the list is empty. */
   callHistory?: CallHistorySource;
+  /** The address book (main/host/contacts.ts); without one, it is empty and nothing can be saved. */
+  contacts?: ContactSource;
   /** Shows the missed-call badge and flashes the window (Electron); without it, setAttention does nothing (web mode). */
   attention?: (a: Attention) => void;
+  /** The company directory (main/host/directory.ts), configured here from the provisioning file; without one, searches find nothing. */
+  directory?: DirectorySource;
+  /** Where the directory's password is kept (its own SecretStore); without one, only the file's password is used. */
+  directorySecrets?: SecretStore;
+}
+
+/** What the services need of the company directory. */
+export interface DirectorySource {
+  configure(cfg: DirectoryConfig | null): void;
+  search(query: string, limit?: number, country?: string): DirectoryEntry[];
+  sync(): Promise<unknown>;
+  status(): DirectoryStatus;
 }
 
 /** What the services need of the call history store; its notices go into HostState.notices. */
@@ -68,6 +88,16 @@ export interface CallHistorySource {
 }
 
 const NO_HISTORY: CallHistory = { entries: [], unseenMissed: 0 };
+
+/** What the services need of the address book store; its notices go into HostState.notices. */
+export interface ContactSource {
+  readonly notices: readonly HostNotice[];
+  list(): Contact[];
+  save(input: ContactInput): Promise<ContactSaveResult>;
+  delete(id: string): Promise<void>;
+  import(vcardText: string): Promise<ContactImportResult>;
+  export(): string;
+}
 
 /** What the services need of the network monitor (main/host/network.ts). */
 export interface NetworkSource {
@@ -129,6 +159,11 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
     if (provisioning?.ok) settings.set('provisionedEmergency', provisioning.emergency);
   } catch {
     // Read-only store: the file's own section is used this run anyway.
+  }
+  if (opts.directory) {
+    // A broken file with no last valid directory known leaves the copy on disk searchable as it is.
+    const directory = provisionedDirectoryConfig(provisioning, opts.directorySecrets ?? null);
+    if (directory !== 'unchanged') opts.directory.configure(directory);
   }
   // Read once: the file does not change while the app runs.
   const emergencySection = provisionedEmergencyOf(provisioning, settings);
@@ -241,7 +276,7 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
       // Preferences added since the file was written take their defaults.
       preferences: { ...DEFAULT_PREFERENCES, ...settings.get('preferences') },
       emergency: emergency(),
-      notices: [...provisioningNotices, ...(opts.notices ?? []), ...(opts.callHistory?.notices ?? [])],
+      notices: [...provisioningNotices, ...(opts.notices ?? []), ...(opts.callHistory?.notices ?? []), ...(opts.contacts?.notices ?? [])],
     };
   };
 
@@ -346,6 +381,18 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
 
     clearCallHistory: async () => (opts.callHistory ? opts.callHistory.clear() : NO_HISTORY),
 
+    listContacts: async () => opts.contacts?.list() ?? [],
+
+    saveContact: async (input: ContactInput): Promise<ContactSaveResult> =>
+      opts.contacts ? opts.contacts.save(input) : { ok: false, errors: [fieldError('contact', 'notSaved', 'there is no address book to save it in')] },
+
+    deleteContact: async (id: string) => opts.contacts?.delete(id),
+
+    importContacts: async (vcardText: string): Promise<ContactImportResult> =>
+      opts.contacts ? opts.contacts.import(vcardText) : { imported: 0, skipped: [] },
+
+    exportContacts: async () => opts.contacts?.export() ?? '',
+
     reportNetwork: async (report: NetworkReport) => (opts.network ? opts.network.report(report) : NO_NETWORK_STATUS),
 
     waitForNetworkChange: async (since: number) => (opts.network ? opts.network.waitForChange(since, LONG_POLL_MS) : NO_NETWORK_STATUS),
@@ -355,6 +402,21 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
 
     // Only the two known fields go on, whatever else came along.
     setAttention: async ({ missedCalls, flash }: Attention) => opts.attention?.({ missedCalls, flash }),
+
+    searchDirectory: async (query: string) =>
+      opts.directory
+        ? {
+            // The home country, as the emergency settings decide it: `06 12…` also finds `+33 6 12…` in France.
+            entries: opts.directory.search(query, 20, decideHomeCountry({ addressCountry: effectiveAddress()?.address.country, provisioned: provisionedEmergency()?.homeCountry, systemLocale: opts.systemLocale })),
+            status: opts.directory.status(),
+          }
+        : { entries: [], status: NO_DIRECTORY_STATUS },
+
+    syncDirectory: async () => {
+      if (!opts.directory) return NO_DIRECTORY_STATUS;
+      await opts.directory.sync();
+      return opts.directory.status();
+    },
 
     setPreferences: async (patch: Partial<Preferences>) => {
       // Known keys only, own ones: never `__proto__`, `constructor` or anything else that came along.

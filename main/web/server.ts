@@ -7,14 +7,16 @@ import { mkdirSync, readFile, stat } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { checkHostCall, HostCallError, type HostApi, type HostNotice } from '../../src/host-api';
+import { checkHostCall, HostCallError, MAX_CONTACTS_IMPORT_BYTES, type HostApi, type HostNotice } from '../../src/host-api';
 import { contentSecurityPolicy } from '../host/csp';
 import { loadProvisioning } from '../host/provisioning';
-import { fileKeySecrets } from '../host/secrets';
+import { DIRECTORY_SECRET, fileKeySecrets } from '../host/secrets';
+import { Directory } from '../host/directory';
 import { createHostServices, provisionedEmergencyOf } from '../host/services';
 import { HostEventQueue } from '../host/host-events';
 import { CallRecord } from '../host/call-record';
 import { CallHistoryStore } from '../host/call-history';
+import { ContactStore } from '../host/contacts';
 import { createNetworkMonitor } from '../host/network';
 import { openConfSettings } from '../host/settings-store';
 
@@ -64,6 +66,8 @@ const MIME: Record<string, string> = {
 };
 
 const MAX_BODY = 64 * 1024;
+/** importContacts carries a whole vCard file: its bytes, plus room for JSON's escapes. */
+const MAX_IMPORT_BODY = 2 * MAX_CONTACTS_IMPORT_BYTES + MAX_BODY;
 const readFileAsync = promisify(readFile);
 const statAsync = promisify(stat);
 
@@ -76,9 +80,9 @@ class HttpError extends Error {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage, max = MAX_BODY): Promise<string> {
   return new Promise((resolveBody, reject) => {
-    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) {
+    if (Number(req.headers['content-length'] ?? 0) > max) {
       reject(new HttpError(413, 'request too large'));
       return;
     }
@@ -86,7 +90,7 @@ function readBody(req: IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
+      if (size > max) {
         reject(new HttpError(413, 'request too large'));
         req.pause();
       } else chunks.push(c);
@@ -131,6 +135,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     async () => provisionedEmergencyOf(provisioning, settings)?.networkSites ?? [],
     { interfacesFile: opts.testInterfacesFile ?? null },
   );
+  const directory = new Directory(opts.dataDir, {
+    onError: (err) => process.stderr.write(`softphone web: the directory copy could not be saved: ${err instanceof Error ? err.message : String(err)}\n`),
+  });
   const services: HostApi = createHostServices({
     events: new HostEventQueue(),
     mode: 'web',
@@ -144,8 +151,14 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     callHistory: new CallHistoryStore(opts.dataDir, {
       onError: (err) => process.stderr.write(`softphone web: the call history could not be saved: ${err instanceof Error ? err.message : String(err)}\n`),
     }),
+    contacts: new ContactStore(opts.dataDir, {
+      onError: (err) => process.stderr.write(`softphone web: the address book could not be saved: ${err instanceof Error ? err.message : String(err)}\n`),
+    }),
+    directory,
+    directorySecrets: fileKeySecrets(opts.dataDir, DIRECTORY_SECRET),
   });
   void network.start();
+  directory.start();
   const token = randomBytes(32).toString('base64url');
   // Filled in once the port is known; requests cannot arrive before that.
   let allowedHosts = new Set<string>();
@@ -166,7 +179,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     if (!tokenMatches(req.headers[TOKEN_HEADER], token)) throw new HttpError(401, 'missing or wrong token');
     let args: unknown;
     try {
-      const body = await readBody(req);
+      const body = await readBody(req, method === 'importContacts' ? MAX_IMPORT_BODY : MAX_BODY);
       args = body.trim() === '' ? [] : JSON.parse(body);
     } catch (err) {
       if (err instanceof HttpError) throw err;
@@ -251,6 +264,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     close: () =>
       new Promise<void>((resolveClose, reject) => {
         network.stop();
+        directory.stop();
         server.close((err) => (err ? reject(err) : resolveClose()));
         server.closeAllConnections();
       }),

@@ -83,7 +83,7 @@ export class CallAlerts {
   /** Each phone snapshot: tones and notifications follow the calls. */
   follow(before: readonly CallSnapshot[], after: readonly CallSnapshot[]): void {
     this.calls = after;
-    const ringing = (list: readonly CallSnapshot[]): CallSnapshot[] => list.filter((c) => c.direction === 'incoming' && c.state === 'ringing');
+    const ringing = (list: readonly CallSnapshot[]): CallSnapshot[] => list.filter((c) => c.direction === 'incoming' && c.state === 'ringing' && !c.referredBy);
     for (const c of ringing(after)) if (!ringing(before).some((b) => b.id === c.id)) this.notifier.incoming(this.notice(c));
     for (const c of ringing(before)) if (!ringing(after).some((a) => a.id === c.id)) this.notifier.dismiss(c.id);
     for (const c of after) {

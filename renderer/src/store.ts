@@ -84,6 +84,12 @@ export interface AppState {
   toggleMute(id: string): void;
   toggleHold(id: string): void;
   sendDtmf(id: string, key: string): void;
+  /** Transfer of a call: blind (`consult` false) or after a consultation call. Refused for emergency numbers. */
+  transfer(id: string, target: string, consult: boolean): Promise<string | null>;
+  /** Puts the other party of the consulted call through to the consultation call's party. */
+  completeTransfer(consultId: string): void;
+  /** Abandons an attended transfer: the consultation call ends, the first call resumes. */
+  cancelTransfer(consultId: string): void;
   /** A call link opened with the app: the dialer filled in, waiting for the user's Call. */
   linkOpened: string | null;
   openLink(uri: string): void;
@@ -253,6 +259,32 @@ export const useApp = create<AppState>((set, get) => ({
     // Resuming one call holds the other: only one is live at a time.
     const others = call.held ? get().phone.calls.filter((c) => c.id !== id && c.state === 'established' && !c.held && !c.emergency) : [];
     void Promise.all(others.map((c) => phone?.setHold(c.id, true).catch(() => undefined))).then(() => phone?.setHold(id, !call.held).catch(() => undefined));
+  },
+  transfer: async (id, target, consult) => {
+    const { host, network } = get();
+    if (!phone) return i18next.t('dialer.notRegistered');
+    // Never someone else's emergency call through us: no location, no record. They call it themselves.
+    if (classifyInput(target, host, networkCountry(network)).emergency) return i18next.t('transfer.noEmergency');
+    const parsed = parseDialString(target, phone.sipDomain);
+    if (!parsed.ok) return parsed.message;
+    try {
+      if (consult) await phone.consult(id, parsed.uri);
+      else await phone.transfer(id, parsed.uri);
+      return null;
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+  },
+  completeTransfer: (consultId) => {
+    const first = get().phone.calls.find((c) => c.id === consultId)?.consultFor;
+    if (first) void phone?.completeTransfer(first, consultId).catch(() => undefined);
+  },
+  cancelTransfer: (consultId) => {
+    const first = get().phone.calls.find((c) => c.id === consultId)?.consultFor;
+    void phone
+      ?.hangup(consultId)
+      .then(() => (first ? phone?.setHold(first, false) : undefined))
+      .catch(() => undefined);
   },
   linkOpened: null,
   openLink: (uri) => {

@@ -51,6 +51,12 @@ export interface CallSnapshot {
   endReason?: string;
   /** An incoming call the user turned away (Decline, or hang-up while it rang). */
   declined?: boolean;
+  /** A transfer this side asked for (REFER): to whom, and how far it got. */
+  transfer?: { kind: 'blind' | 'attended'; target: string; state: 'trying' | 'accepted' | 'done' | 'failed'; detail?: string };
+  /** The consultation call of an attended transfer: the id of the call it consults for. */
+  consultFor?: string;
+  /** Placed because the other party of a call asked (an incoming REFER): who asked. */
+  referredBy?: string;
   /** The caller's CANCEL said it was answered on another device (RFC 3326 cause 200): not missed. */
   answeredElsewhere?: boolean;
 }

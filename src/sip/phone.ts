@@ -21,6 +21,8 @@ import { DEFAULT_GATEWAY_PROFILE } from '../emergency/gateway-profile';
 import { Registration, type RegistrationState } from './registration';
 import { identityOptions, USER_AGENT_STRING } from './identity';
 import { stripComfortNoise } from './sdp';
+import { sendRefer, type TransferState } from './transfer';
+import type { Referral } from 'sip.js';
 
 export type { CallSnapshot, CallState, EmergencyAttempt, EmergencyInfo } from './call';
 export type { RegistrationFailure, RegistrationState } from './registration';
@@ -86,6 +88,9 @@ export const EMERGENCY_ICE_GATHERING_MS = 40;
 const FAILED_EMERGENCY_LINGER_MS = 120_000;
 /** A pre-acquired microphone stream is released if no call uses it by then. */
 const WARM_MEDIA_TTL_MS = 30_000;
+
+/** How long an attended transfer's target has to end the consultation call it replaced. */
+const REPLACED_GRACE_MS = 4000;
 
 export class Phone {
   private readonly registration: Registration;
@@ -257,6 +262,8 @@ export class Phone {
   /** Follows a session's state; a replaced session (emergency failover) no longer counts. */
   private bind(call: ManagedCall, session: Session, onTerminated?: () => boolean): void {
     call.session = session;
+    // The other party may ask us to call someone else (REFER): followed, never left to sip.js.
+    session.delegate = { ...session.delegate, onRefer: (referral) => this.onRefer(call, referral) };
     session.stateChange.addListener((state) => {
       if (call.session !== session) return;
       if (state === SessionState.Established) {
@@ -422,6 +429,12 @@ export class Phone {
     });
     if (this.hostCandidatesSuffice()) this.nextOffer.set(inviter, { hostCandidatesSuffice: true });
     const call = this.track(inviter, 'outgoing', target.toString(), target.user ?? target.toString());
+    this.sendInvite(call, inviter);
+    return call.snapshot.id;
+  }
+
+  /** Sends an outgoing call's INVITE, following its progress and failure. */
+  private sendInvite(call: ManagedCall, inviter: Inviter): void {
     inviter
       .invite({
         requestDelegate: {
@@ -442,10 +455,137 @@ export class Phone {
         call.snapshot.state = 'ended';
         this.emit();
       });
-    return call.snapshot.id;
+  }
+
+  /**
+   * Blind transfer: the other party is asked (REFER) to call `targetUri`. This call ends once their
+   * new call is answered; if it fails, this call stays, resumed.
+   */
+  async transfer(id: string, targetUri: string): Promise<void> {
+    const call = this.get(id);
+    if (call.snapshot.emergency) throw new Error('An emergency call cannot be transferred.');
+    const target = UserAgent.makeURI(targetUri);
+    if (!target) throw new Error(`Not a valid SIP address: ${targetUri}`);
+    // Held while they place the new call (RFC 5589 §6), as a desk phone does.
+    await this.setHold(id, true).catch(() => undefined);
+    await this.referFrom(call, target, { kind: 'blind', target: targetUri, state: 'trying' });
+  }
+
+  /** Attended transfer, step 1: `id` is held and the consultation call to `targetUri` placed. */
+  async consult(id: string, targetUri: string): Promise<string> {
+    const call = this.get(id);
+    if (call.snapshot.emergency) throw new Error('An emergency call cannot be transferred.');
+    await this.setHold(id, true);
+    const consultId = this.call(targetUri);
+    this.get(consultId).snapshot.consultFor = id;
+    this.emit();
+    return consultId;
+  }
+
+  /**
+   * Attended transfer, step 2: the other party of `id` is put through to the party of the
+   * consultation call (REFER with Replaces); both our calls end once they are connected.
+   * Abandoning instead is hanging up the consultation call and resuming `id`.
+   */
+  async completeTransfer(id: string, consultId: string): Promise<void> {
+    const call = this.get(id);
+    const consultation = this.get(consultId);
+    if (call.snapshot.emergency || consultation.snapshot.emergency) throw new Error('An emergency call cannot be transferred.');
+    if (consultation.session.state !== SessionState.Established) throw new Error('The consultation call is not answered yet.');
+    await this.referFrom(call, consultation.session, { kind: 'attended', target: consultation.snapshot.remoteName, state: 'trying' }, consultation);
+  }
+
+  private async referFrom(call: ManagedCall, target: Parameters<typeof sendRefer>[1], transfer: NonNullable<CallSnapshot['transfer']>, consultation?: ManagedCall): Promise<void> {
+    call.snapshot.transfer = transfer;
+    this.emit();
+    const progress = (state: TransferState, detail?: string): void => {
+      if (!call.snapshot.transfer || call.snapshot.transfer.state === 'done') return;
+      call.snapshot.transfer = { ...call.snapshot.transfer, state, ...(detail ? { detail } : {}) };
+      this.emit();
+      if (state === 'done') {
+        // They are connected: our part is over. The target ends the consultation call itself when
+        // it takes it over (Replaces, RFC 5589 §7.2); one still up after a while is hung up here.
+        void this.hangup(call.snapshot.id).catch(() => undefined);
+        if (consultation) {
+          setTimeout(() => {
+            if (consultation.snapshot.state !== 'ended') void this.hangup(consultation.snapshot.id).catch(() => undefined);
+          }, REPLACED_GRACE_MS);
+        }
+      }
+      // A blind transfer that failed gives the call back, resumed.
+      if (state === 'failed' && transfer.kind === 'blind') void this.setHold(call.snapshot.id, false).catch(() => undefined);
+    };
+    try {
+      await sendRefer(call.session, target, progress);
+    } catch (err) {
+      progress('failed', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  /**
+   * The other party asks us to call someone else (REFER). Accepted and followed: the new call is
+   * tracked like any other; sip.js tells the referrer how it goes (NOTIFY). An emergency call
+   * referred by emergency services (RFC 6881 ED-64) stays the same emergency call: same screen,
+   * same record, its new session bound to it.
+   */
+  private onRefer(call: ManagedCall, referral: Referral): void {
+    if (call.snapshot.state !== 'established') {
+      void referral.reject({ statusCode: 488 }).catch(() => undefined);
+      return;
+    }
+    const emergency = Boolean(call.snapshot.emergency && !call.snapshot.emergency.test);
+    void referral
+      .accept()
+      .then(() => {
+        const inviter = referral.makeInviter({ sessionDescriptionHandlerOptions: this.mediaOptions(emergency) });
+        if (emergency) {
+          // The old session's end no longer counts: bind() follows the current session only.
+          this.bind(call, inviter);
+          call.snapshot.state = 'dialing';
+          call.snapshot.answeredAt = undefined;
+          this.emit();
+        } else {
+          const target = referral.referTo.uri;
+          const next = this.track(inviter, 'outgoing', target.toString(), referral.referTo.displayName || target.user || target.toString());
+          next.snapshot.referredBy = call.snapshot.remoteName;
+          this.sendInvite(next, inviter);
+          return;
+        }
+        this.sendInvite(call, inviter);
+      })
+      .catch(() => undefined);
+  }
+
+  /** The established call whose dialog a Replaces header (RFC 3891) names, if any. */
+  private replacedBy(header: string): ManagedCall | undefined {
+    const [callId, ...params] = header.split(';').map((p) => p.trim());
+    const tag = (name: string): string | undefined => params.find((p) => p.toLowerCase().startsWith(`${name}=`))?.slice(name.length + 1);
+    const tags = [tag('to-tag'), tag('from-tag')].sort().join(' ');
+    return [...this.calls.values()].find((c) => {
+      const d = c.session.dialog;
+      return c.snapshot.state === 'established' && d !== undefined && d.callId === callId && [d.localTag, d.remoteTag].sort().join(' ') === tags;
+    });
   }
 
   private onInvite(invitation: Invitation): void {
+    // Attended transfer to us: this INVITE takes over a call we have (RFC 3891). Answered at once,
+    // never rung; the replaced call ends. An emergency call is never replaced.
+    const replaces = invitation.request.getHeader('Replaces');
+    if (replaces) {
+      const replaced = this.replacedBy(replaces);
+      if (!replaced || replaced.snapshot.emergency) {
+        void invitation.reject({ statusCode: 481 }).catch(() => undefined);
+        return;
+      }
+      const remote = invitation.remoteIdentity;
+      const call = this.track(invitation, 'incoming', remote.uri.toString(), remote.displayName || remote.uri.user || remote.uri.toString());
+      call.snapshot.referredBy = replaced.snapshot.remoteName;
+      void invitation
+        .accept({ sessionDescriptionHandlerOptions: this.mediaOptions() })
+        .then(() => this.hangup(replaced.snapshot.id))
+        .catch(() => undefined);
+      return;
+    }
     // Nothing interrupts an emergency call: no call waiting, the caller hears busy.
     if (this.activeEmergency()) {
       void invitation.reject({ statusCode: 486 }).catch(() => undefined);
@@ -466,6 +606,7 @@ export class Phone {
     const remote = invitation.remoteIdentity;
     const call = this.track(invitation, 'incoming', remote.uri.toString(), remote.displayName || remote.uri.user || remote.uri.toString(), possibleCallback);
     invitation.delegate = {
+      ...invitation.delegate,
       // Before sip.js ends the call: a call taken on another device is not a missed one.
       onCancel: (cancel) => {
         if (/cause\s*=\s*200\b/i.test(cancel.request.getHeader('Reason') ?? '')) call.snapshot.answeredElsewhere = true;

@@ -2,7 +2,7 @@
  * Playwright fixtures: one real gateway per worker, and a real web-mode host process per test
  * with its own data directory and provisioning file.
  */
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type Page } from '@playwright/test';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,6 +81,28 @@ export function accountFor(gw: Gateway, user = 'alice', password?: string): Reco
     displayName: user === 'alice' ? 'Alice Martin' : user,
     password: password ?? u?.password ?? '',
     iceServers: [],
+  };
+}
+
+/**
+ * Another party on the gateway: their own web-mode host and browser context, registered as `user`
+ * (bob for call waiting and transfer). `close` stops both.
+ */
+export async function openParty(browser: Browser, gw: Gateway, user: string): Promise<{ page: Page; close(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), `softphone-${user}-`));
+  writeFileSync(join(dir, 'provisioning.json'), JSON.stringify({ version: 1, firstRun: false, account: accountFor(gw, user), emergency: { homeCountry: 'FR' } }));
+  const host = await launchWebHost({ dataDir: join(dir, 'data'), provisioningPath: join(dir, 'provisioning.json') });
+  const context = await browser.newContext({ permissions: ['microphone'] });
+  const page = await context.newPage();
+  if (process.env.GATEWAY_LOG) page.on('console', (m) => console.log(`[${user} ${m.type()}] ${m.text()}`));
+  await page.goto(host.url);
+  await expectRegistered(page);
+  return {
+    page,
+    close: async () => {
+      await context.close();
+      await host.stop();
+    },
   };
 }
 

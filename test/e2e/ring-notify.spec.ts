@@ -5,13 +5,10 @@
  * badge and redial, call waiting between two callers, and an emergency callback through
  * do-not-disturb with its own tone.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { dominantFrequencies, type ToneKind } from '../../src/tones';
 import { FAR_END_EXTENSION } from '../gateway/harness';
-import { accountFor, expect, expectRegistered, launchWebHost, test } from './fixtures';
+import { expect, expectRegistered, openParty, test } from './fixtures';
 
 test.use({ permissions: ['microphone', 'notifications'] });
 
@@ -194,15 +191,9 @@ test('with do-not-disturb on, a possible emergency callback still rings, with it
 
 test('call waiting: bob calls during a call with the far end; answering holds the far end, switching swaps them, audio flows on the active call only', async ({ app, gateway, browser }) => {
   await expectRegistered(app);
-  // Bob: his own web-mode host and browser context.
-  const dir = mkdtempSync(join(tmpdir(), 'softphone-bob-'));
-  writeFileSync(join(dir, 'provisioning.json'), JSON.stringify({ version: 1, firstRun: false, account: accountFor(gateway, 'bob'), emergency: { homeCountry: 'FR' } }));
-  const bobHost = await launchWebHost({ dataDir: join(dir, 'data'), provisioningPath: join(dir, 'provisioning.json') });
-  const bobContext = await browser.newContext({ permissions: ['microphone'] });
+  const party = await openParty(browser, gateway, 'bob');
   try {
-    const bob = await bobContext.newPage();
-    await bob.goto(bobHost.url);
-    await expectRegistered(bob);
+    const bob = party.page;
 
     const mark = gateway.farEnd.mark();
     await app.getByLabel('Number or SIP address').fill(FAR_END_EXTENSION);
@@ -248,7 +239,6 @@ test('call waiting: bob calls during a call with the far end; answering holds th
     await farCall.getByRole('button', { name: 'Hang up' }).click();
     await gateway.farEnd.waitEvent('CALL_CLOSED', 10_000, mark);
   } finally {
-    await bobContext.close();
-    await bobHost.stop();
+    await party.close();
   }
 });

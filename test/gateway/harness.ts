@@ -46,6 +46,8 @@ export const SLOW_GATEWAY_HOLD_MS = 3500;
 export const DEFAULT_USERS: TestUser[] = [
   { user: 'alice', password: 'alice-secret' },
   { user: 'bob', password: 'bob-secret' },
+  // A third softphone, for attended transfer between three browsers.
+  { user: 'carol', password: 'carol-secret' },
 ];
 
 export async function freePort(): Promise<number> {
@@ -259,6 +261,8 @@ export interface Gateway {
   /** The same for the test line's edge (calls to TEST_LINE). */
   testLineDumpDir: string;
   sipPort: number;
+  /** baresip's own port: its accounts are sip:1000@127.0.0.1:<port> and sip:psap@127.0.0.1:<port>. */
+  farEndPort: number;
   domain: string;
   users: TestUser[];
   farEnd: FarEndControl;
@@ -390,6 +394,8 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
       `\troute(RELAY); exit;`,
       '}',
       `if ($rU == "${FAR_END_EXTENSION}") { $ru = "sip:${FAR_END_EXTENSION}@127.0.0.1:${farEndPort}"; route(RELAY); exit; }`,
+      // The far end's own Contact (baresip's "1000-0x…" user), as an attended transfer's Refer-To names it.
+      `if ($rU =~ "^${FAR_END_EXTENSION}-") { $ru = "sip:" + $rU + "@127.0.0.1:${farEndPort}"; route(RELAY); exit; }`,
       // The security desk: the test line's edge takes its MESSAGEs (and records them).
       `if ($rU == "${SECURITY_DESK_USER}") { $ru = "sip:" + $rU + "@127.0.0.1:${testEdgePort}"; route(RELAY); exit; }`,
       // The test line: its own edge, in front of the ordinary far end; no emergency route involved.
@@ -495,6 +501,7 @@ async function startGatewayOnce(opts: GatewayOptions): Promise<Gateway> {
       wsUrlSlow: `ws://127.0.0.1:${wsSlowPort}`,
       wsUrlSipp: `ws://127.0.0.1:${wsSippPort}`,
       sippPsapPort,
+      farEndPort,
       sipDumpDir: dumpDir,
       testLineDumpDir: testDumpDir,
       sipPort,

@@ -147,3 +147,61 @@ describe('checkHostCall: setAttention', () => {
     expect(() => checkHostCall('setAttention', args)).toThrow(HostCallError);
   });
 });
+
+describe('checkHostCall: address book', () => {
+  const contact = {
+    name: 'Zoë Ñúñez',
+    organization: null,
+    numbers: [{ label: 'mobile', number: '+33 6 12 34 56 78' }],
+    email: null,
+    note: null,
+  };
+
+  it('accepts the address book calls', () => {
+    expect(checkHostCall('listContacts', [])).toEqual({ method: 'listContacts', args: [] });
+    expect(checkHostCall('exportContacts', []).method).toBe('exportContacts');
+    expect(checkHostCall('saveContact', [contact]).method).toBe('saveContact');
+    expect(checkHostCall('saveContact', [{ ...contact, id: 'c-1', organization: 'Acme', email: 'z@example.com', note: 'hi' }]).method).toBe('saveContact');
+    // Optional fields left out (JSON drops undefined); lengths and labels are the service's to report.
+    expect(checkHostCall('saveContact', [{ name: '', numbers: [] }]).method).toBe('saveContact');
+    expect(checkHostCall('saveContact', [{ ...contact, name: 'x'.repeat(300), numbers: [{ label: 'boat', number: '' }] }]).method).toBe('saveContact');
+    expect(checkHostCall('deleteContact', ['c-1']).method).toBe('deleteContact');
+    expect(checkHostCall('importContacts', ['BEGIN:VCARD\r\nFN:A\r\nEND:VCARD\r\n']).method).toBe('importContacts');
+    expect(checkHostCall('importContacts', ['']).method).toBe('importContacts');
+    // 5 MB exactly, in UTF-8 bytes.
+    expect(checkHostCall('importContacts', ['é'.repeat(2.5 * 1024 * 1024)]).method).toBe('importContacts');
+  });
+
+  it.each([
+    ['listContacts with an argument', 'listContacts', [1]],
+    ['exportContacts with an argument', 'exportContacts', ['x']],
+    ['saveContact with nothing', 'saveContact', []],
+    ['saveContact with null', 'saveContact', [null]],
+    ['saveContact with a list', 'saveContact', [[contact]]],
+    ['saveContact with two contacts', 'saveContact', [contact, contact]],
+    ['an unknown field', 'saveContact', [{ ...contact, updatedAt: '2025-01-01T00:00:00Z' }]],
+    ['an inherited key', 'saveContact', [JSON.parse('{"name": "A", "numbers": [], "__proto__": {}}')]],
+    ['a name that is not text', 'saveContact', [{ ...contact, name: 42 }]],
+    ['a missing name', 'saveContact', [{ numbers: [] }]],
+    ['an id that is not text', 'saveContact', [{ ...contact, id: 7 }]],
+    ['an overlong id', 'saveContact', [{ ...contact, id: 'x'.repeat(65) }]],
+    ['an email that is not text', 'saveContact', [{ ...contact, email: ['a@b'] }]],
+    ['numbers missing', 'saveContact', [{ name: 'A' }]],
+    ['numbers not a list', 'saveContact', [{ ...contact, numbers: { label: 'work', number: '1' } }]],
+    ['a number that is text', 'saveContact', [{ ...contact, numbers: ['+33 1'] }]],
+    ['a number with an extra field', 'saveContact', [{ ...contact, numbers: [{ label: 'work', number: '1', x: 1 }] }]],
+    ['a number without label', 'saveContact', [{ ...contact, numbers: [{ number: '1' }] }]],
+    ['a thousand numbers', 'saveContact', [{ ...contact, numbers: Array.from({ length: 1000 }, () => ({ label: 'work', number: '1' })) }]],
+    ['a huge note', 'saveContact', [{ ...contact, note: 'n'.repeat(100_000) }]],
+    ['deleteContact with no id', 'deleteContact', []],
+    ['deleteContact with an empty id', 'deleteContact', ['']],
+    ['deleteContact with a number', 'deleteContact', [1]],
+    ['deleteContact with an overlong id', 'deleteContact', ['x'.repeat(65)]],
+    ['importContacts with no text', 'importContacts', []],
+    ['importContacts with a list', 'importContacts', [['BEGIN:VCARD']]],
+    ['importContacts over 5 MB', 'importContacts', ['a'.repeat(5 * 1024 * 1024 + 1)]],
+    ['importContacts over 5 MB in UTF-8', 'importContacts', ['é'.repeat(2.5 * 1024 * 1024 + 1)]],
+  ])('rejects %s', (_name, method, args) => {
+    expect(() => checkHostCall(method, args)).toThrow(HostCallError);
+  });
+});

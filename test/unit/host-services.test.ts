@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AccountInput } from '../../src/host-api';
 import { CallHistoryStore } from '../../main/host/call-history';
+import { ContactStore } from '../../main/host/contacts';
 import { loadProvisioning } from '../../main/host/provisioning';
 import { fileKeySecrets, safeStorageSecrets, type SafeStorageLike } from '../../main/host/secrets';
 import { createHostServices, provisionedEmergencyOf } from '../../main/host/services';
@@ -395,5 +396,47 @@ describe('host services: attention', () => {
 
   it('without a hook (web mode), does nothing', async () => {
     await expect(host(tmp()).setAttention({ missedCalls: 3, flash: true })).resolves.toBeUndefined();
+  });
+});
+
+describe('host services: address book', () => {
+  const make = (dir: string) =>
+    createHostServices({ mode: 'web', settings: openConfSettings(dir).settings, secrets: fileKeySecrets(dir), provisioning: null, systemLocale: 'fr-FR', contacts: new ContactStore(dir) });
+  const zoe = { name: 'Zoë Ñúñez', organization: null, numbers: [{ label: 'mobile' as const, number: '+33 6 12 34 56 78' }], email: null, note: null };
+
+  it('saves, edits, lists, deletes, imports and exports through the store', async () => {
+    const dir = tmp();
+    const api = make(dir);
+    const saved = await api.saveContact(zoe);
+    expect(saved).toMatchObject({ ok: true, contact: { ...zoe, id: expect.any(String), updatedAt: expect.any(String) } });
+    if (!saved.ok) return;
+    expect(await api.saveContact({ ...zoe, name: '' })).toMatchObject({ ok: false, errors: [{ field: 'name', code: 'required' }] });
+    expect(await api.saveContact({ ...zoe, id: saved.contact.id, email: 'zoe@example.com' })).toMatchObject({ ok: true, contact: { id: saved.contact.id, email: 'zoe@example.com' } });
+    expect(await api.importContacts('BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:zoe nunez\r\nTEL:+33612345678\r\nEND:VCARD\r\n')).toEqual({
+      imported: 1,
+      skipped: [{ index: 1, code: 'duplicate', message: expect.any(String) }],
+    });
+    expect((await api.listContacts()).map((c) => c.name)).toEqual(['Bob', 'Zoë Ñúñez']);
+    expect(await api.exportContacts()).toMatch(/^BEGIN:VCARD\r\nVERSION:3\.0\r\nFN:Bob\r\n/);
+    // Kept across a restart.
+    expect(await make(dir).listContacts()).toEqual(await api.listContacts());
+    await api.deleteContact(saved.contact.id);
+    expect((await api.listContacts()).map((c) => c.name)).toEqual(['Bob']);
+  });
+
+  it("reports a damaged address book in the state's notices", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'contacts.json'), '{ broken');
+    const notices = (await make(dir).getState()).notices;
+    expect(notices.map((n) => n.code)).toEqual(['contactsRecovered']);
+  });
+
+  it('without a store: the book is empty and nothing can be saved', async () => {
+    const api = host(tmp());
+    expect(await api.listContacts()).toEqual([]);
+    expect(await api.saveContact(zoe)).toMatchObject({ ok: false, errors: [{ field: 'contact', code: 'notSaved' }] });
+    await expect(api.deleteContact('x')).resolves.toBeUndefined();
+    expect(await api.importContacts('BEGIN:VCARD\r\nFN:A\r\nEND:VCARD\r\n')).toEqual({ imported: 0, skipped: [] });
+    expect(await api.exportContacts()).toBe('');
   });
 });

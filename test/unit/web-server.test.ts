@@ -138,3 +138,19 @@ describe('web host', () => {
     for (const f of readdirSync(dataDir)) expect(readFileSync(join(dataDir, f)).includes(PASSWORD), f).toBe(false);
   });
 });
+
+describe('web host: address book', () => {
+  it('takes a vCard file far larger than other calls, up to the 5 MB the bridge allows', async () => {
+    const cards = Array.from({ length: 5000 }, (_, i) => `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Web Person ${i}\r\nTEL:+33 6 ${String(i).padStart(8, '0')}\r\nNOTE:${'n'.repeat(100)}\r\nEND:VCARD\r\n`).join('');
+    expect(cards.length).toBeGreaterThan(64 * 1024);
+    const r = await api('importContacts', [cards]);
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body).result).toEqual({ imported: 5000, skipped: [] });
+    expect(readdirSync(dataDir)).toContain('contacts.json');
+    const listed = JSON.parse((await api('listContacts', [])).body).result as Array<{ name: string }>;
+    expect(listed).toHaveLength(5000);
+    // Other calls keep the small limit; an import over 5 MB is refused by the shape check.
+    expect((await api('saveContact', [{ name: 'A', numbers: [], note: 'n'.repeat(70_000) }])).status).toBe(413);
+    expect((await api('importContacts', ['a'.repeat(5 * 1024 * 1024 + 1)])).status).toBe(400);
+  });
+});

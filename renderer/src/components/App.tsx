@@ -49,10 +49,10 @@ export function App(): React.JSX.Element {
   const missed = useApp((s) => s.history?.unseenMissed ?? 0);
   // A possible callback from emergency services comes before any other ringing call.
   const ringing = calls
-    .filter((c) => c.direction === 'incoming' && c.state === 'ringing')
+    .filter((c) => c.direction === 'incoming' && c.state === 'ringing' && !c.referredBy)
     .sort((a, b) => Number(Boolean(b.possibleCallback)) - Number(Boolean(a.possibleCallback)));
   // An incoming call that ended unanswered (missed, declined) never had a call screen: History has it.
-  const active = calls.filter((c) => !(c.direction === 'incoming' && (c.state === 'ringing' || (c.state === 'ended' && c.answeredAt === undefined))));
+  const active = calls.filter((c) => c.referredBy !== undefined || !(c.direction === 'incoming' && (c.state === 'ringing' || (c.state === 'ended' && c.answeredAt === undefined))));
   // While a call is up, its screen takes over the dialer view; "New call" brings the dialer back
   // (for an emergency number among others), and it returns by itself when the call ends.
   const inCall = active.some((c) => c.state !== 'ended');

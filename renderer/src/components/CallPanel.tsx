@@ -1,5 +1,18 @@
-import { Button, ToggleButton } from '@fluentui/react-components';
-import { CallEndRegular, CallRegular, DialpadRegular, MicOffRegular, MicRegular, PauseRegular, PlayRegular, WarningFilled } from '@fluentui/react-icons';
+import { Button, Input, ToggleButton } from '@fluentui/react-components';
+import {
+  ArrowForwardRegular,
+  CallEndRegular,
+  CallRegular,
+  CallTransferRegular,
+  DialpadRegular,
+  DismissRegular,
+  MicOffRegular,
+  MicRegular,
+  PauseRegular,
+  PeopleSwapRegular,
+  PlayRegular,
+  WarningFilled,
+} from '@fluentui/react-icons';
 import { useEffect, useRef, useState } from 'react';
 import { silenceToReport } from '../../../src/call-audio';
 import { useTranslation } from 'react-i18next';
@@ -55,6 +68,50 @@ function AudioLevels({ callId, held, stats }: { callId: string; held: boolean; s
   );
 }
 
+/** Transfer: to whom, then now (blind) or after speaking to them first (attended). */
+function TransferForm({ callId, onDone }: { callId: string; onDone: () => void }): React.JSX.Element {
+  const { t } = useTranslation();
+  const transfer = useApp((s) => s.transfer);
+  const [target, setTarget] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const go = (consult: boolean): void =>
+    void transfer(callId, target, consult).then((err) => {
+      setError(err);
+      if (!err) onDone();
+    });
+  return (
+    <div className="transfer-form" role="group" aria-labelledby={`transfer-${callId}`}>
+      <label id={`transfer-${callId}`} htmlFor={`transfer-target-${callId}`}>
+        {t('transfer.to')}
+      </label>
+      <Input
+        id={`transfer-target-${callId}`}
+        value={target}
+        autoFocus
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `transfer-error-${callId}` : undefined}
+        onChange={(_, d) => setTarget(d.value)}
+      />
+      {error && (
+        <p id={`transfer-error-${callId}`} role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <div className="call-controls">
+        <Button appearance="primary" icon={<ArrowForwardRegular />} disabled={target.trim() === ''} onClick={() => go(false)}>
+          {t('transfer.now')}
+        </Button>
+        <Button icon={<PeopleSwapRegular />} disabled={target.trim() === ''} onClick={() => go(true)}>
+          {t('transfer.consult')}
+        </Button>
+        <Button appearance="subtle" icon={<DismissRegular />} onClick={onDone}>
+          {t('transfer.cancelForm')}
+        </Button>
+      </div>
+    </div>
+  );
+}
+
 export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
   const { t, i18n } = useTranslation();
   const service = useApp((s) => s.emergencyServices[call.id]);
@@ -63,6 +120,10 @@ export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
   const confirming = useApp((s) => s.confirmHangup === call.id);
   const emergency = call.emergency;
   const [showKeys, setShowKeys] = useState(false);
+  const [transferring, setTransferring] = useState(false);
+  const completeTransfer = useApp((s) => s.completeTransfer);
+  const cancelTransfer = useApp((s) => s.cancelTransfer);
+  const consultedName = useApp((s) => (call.consultFor ? s.phone.calls.find((c) => c.id === call.consultFor)?.remoteName : undefined));
   const hangupRef = useRef<HTMLButtonElement>(null);
   // A keyboard user who just placed or answered a call can hang up at once.
   useEffect(() => hangupRef.current?.focus(), []);
@@ -95,6 +156,13 @@ export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
             {t('emergency.failover', { gateway: a.gateway, result: a.result })}
           </p>
         ))}
+      {call.referredBy && <p className="call-note">{t('transfer.referredBy', { name: call.referredBy })}</p>}
+      {call.consultFor && consultedName && <p className="call-note">{t('transfer.consulting', { name: consultedName })}</p>}
+      {call.transfer && (
+        <p className={`call-note transfer-${call.transfer.state}`} role="status" data-testid="transfer-status" data-state={call.transfer.state}>
+          {t(`transfer.state.${call.transfer.state}`, { name: call.transfer.target, detail: call.transfer.detail ?? '' })}
+        </p>
+      )}
       {emergency && !emergency.locationSent && <p className="emergency-note">{t('emergency.noLocationSent')}</p>}
       {emergency && <EmergencyAddress />}
       {established && <AudioLevels callId={call.id} held={call.held} stats={stats} />}
@@ -113,6 +181,22 @@ export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
             <Button aria-expanded={showKeys} icon={<DialpadRegular />} onClick={() => setShowKeys((v) => !v)}>
               {t('call.keypad')}
             </Button>
+            {/* An emergency call is never transferred by the user. */}
+            {!emergency && !call.consultFor && (
+              <Button aria-expanded={transferring} icon={<CallTransferRegular />} onClick={() => setTransferring((v) => !v)}>
+                {t('transfer.button')}
+              </Button>
+            )}
+            {call.consultFor && (
+              <>
+                <Button appearance="primary" icon={<CallTransferRegular />} onClick={() => completeTransfer(call.id)}>
+                  {t('transfer.complete')}
+                </Button>
+                <Button icon={<DismissRegular />} onClick={() => cancelTransfer(call.id)}>
+                  {t('transfer.abandon')}
+                </Button>
+              </>
+            )}
           </>
         )}
         {call.state !== 'ended' && (
@@ -137,6 +221,7 @@ export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
           </div>
         </div>
       )}
+      {established && transferring && !emergency && <TransferForm callId={call.id} onDone={() => setTransferring(false)} />}
       {established && showKeys && (
         <div className="keypad" role="group" aria-label={t('call.keypad')}>
           {DTMF_KEYS.map((k) => (
