@@ -20,6 +20,8 @@ export interface CallAlertsOptions {
   /** The country whose call-progress tones are used (the network's, else the home one). */
   country(): string;
   domain(): string;
+  /** The name to show for a call (the address book's). */
+  nameFor(call: CallSnapshot): string;
   answer(callId: string): void;
   decline(callId: string): void;
   /** A notification was clicked: show the calls. */
@@ -77,7 +79,7 @@ export class CallAlerts {
   }
 
   private notice(c: CallSnapshot): CallNotice {
-    return { callId: c.id, name: c.remoteName, number: historyNumber(c, this.opts.domain()), possibleCallback: Boolean(c.possibleCallback) };
+    return { callId: c.id, name: this.opts.nameFor(c), number: historyNumber(c, this.opts.domain()), possibleCallback: Boolean(c.possibleCallback) };
   }
 
   /** Each phone snapshot: tones and notifications follow the calls. */

@@ -15,15 +15,17 @@ const TOKEN_KEY = 'softphone.webToken';
 
 /**
  * The per-launch token arrives in the URL fragment (never sent to a server, never logged). It is
- * kept in sessionStorage so a reload works, and removed from the address bar and history.
+ * kept in this origin's storage (the origin has the launch's own port) so that a reload works, and a
+ * tab the browser opens for a sip: or tel: link (`/?link=…`, no fragment) too; it is removed from the
+ * address bar and history.
  */
 function webToken(): string | null {
   const fromHash = new URLSearchParams(location.hash.replace(/^#/, '')).get('token');
   if (fromHash) {
-    sessionStorage.setItem(TOKEN_KEY, fromHash);
+    localStorage.setItem(TOKEN_KEY, fromHash);
     history.replaceState(history.state, '', location.pathname + location.search);
   }
-  return sessionStorage.getItem(TOKEN_KEY);
+  return localStorage.getItem(TOKEN_KEY);
 }
 
 function webBridge(): HostApi {

@@ -4,8 +4,11 @@
  */
 import { create } from 'zustand';
 import type { AccountInput, CallHistory, CallHistoryEntry, HostEvent, HostState, NetworkReport, NetworkStatus, Preferences } from '../../src/host-api';
-import { historyEntry, justEnded, turnedAwayEntry } from '../../src/call-history';
-import { parseCallLink } from '../../src/links';
+import { historyEntry, historyNumber, justEnded, turnedAwayEntry } from '../../src/call-history';
+import type { CallSnapshot } from '../../src/sip/phone';
+import { linkFromQuery, parseCallLink } from '../../src/links';
+import { findByNumber, searchContacts, type Contact, type ContactInput } from '../../src/contacts';
+import type { ContactImportResult, DirectoryEntry } from '../../src/host-api';
 import type { FieldError } from '../../src/result';
 import { parseDialString } from '../../src/dial';
 import type { Classification } from '../../src/emergency/classify';
@@ -20,7 +23,7 @@ import { lastHeardAt } from '../../src/call-audio';
 import { CallAlerts } from './call-alerts';
 import type { NotificationPermissionState } from './notifications';
 
-export type View = 'dialer' | 'history' | 'settings';
+export type View = 'dialer' | 'history' | 'contacts' | 'settings';
 /** The first-run steps, in order; null once done or skipped. */
 export type OnboardingStep = 'account' | 'address' | 'test';
 export const ONBOARDING_STEPS: readonly OnboardingStep[] = ['account', 'address', 'test'];
@@ -90,9 +93,23 @@ export interface AppState {
   completeTransfer(consultId: string): void;
   /** Abandons an attended transfer: the consultation call ends, the first call resumes. */
   cancelTransfer(consultId: string): void;
+  /** The local address book, sorted by name; null until loaded. */
+  contacts: Contact[] | null;
+  /** What the typed text matches: contacts first, then the company directory. */
+  suggestions: Array<{ source: 'contact' | 'directory'; entry: Contact | DirectoryEntry }>;
+  saveContact(input: ContactInput): Promise<{ ok: true } | { ok: false; errors: FieldError[] }>;
+  deleteContact(id: string): Promise<void>;
+  importContacts(text: string): Promise<ContactImportResult>;
+  exportContacts(): Promise<string>;
+  /** The name to show for a number or address: the address book's, else the one given. */
+  nameFor(number: string, given?: string | null): string | null;
+  /** The name to show for a call's other party: the address book's, else what the call says. */
+  nameForCall(call: CallSnapshot): string;
   /** A call link opened with the app: the dialer filled in, waiting for the user's Call. */
   linkOpened: string | null;
   openLink(uri: string): void;
+  /** Dials a number (a contact's, a suggestion's): the same path as typing it. */
+  callNumber(number: string): void;
   /** Dials a number from the history: the same path as typing it (emergency numbers included). */
   redial(entry: CallHistoryEntry): void;
   clearHistory(): Promise<void>;
@@ -125,6 +142,35 @@ function typed(dialInput: string): Pick<AppState, 'dialInput' | 'classification'
   return { dialInput, classification, dialError: null };
 }
 let statsLoop = false;
+
+/** Search as you type: the address book at once, the directory when it answers (the latest query wins). */
+let searchSeq = 0;
+function suggest(query: string): void {
+  const seq = ++searchSeq;
+  const q = query.trim();
+  const { contacts, host } = useApp.getState();
+  if (q.length < 2 || useApp.getState().classification.emergency) {
+    useApp.setState({ suggestions: [] });
+    return;
+  }
+  const local = searchContacts(contacts ?? [], q, 5, host?.emergency.homeCountry).map((entry) => ({ source: 'contact' as const, entry }));
+  useApp.setState({ suggestions: local });
+  void getHost()
+    .searchDirectory(q.slice(0, 128))
+    .then((found) => {
+      if (seq !== searchSeq || found.entries.length === 0) return;
+      const more = found.entries.slice(0, 5).map((entry) => ({ source: 'directory' as const, entry }));
+      useApp.setState({ suggestions: [...local, ...more] });
+    })
+    .catch(() => undefined);
+}
+
+async function loadContacts(): Promise<void> {
+  const contacts = await getHost()
+    .listContacts()
+    .catch(() => null);
+  if (contacts) useApp.setState({ contacts });
+}
 
 export const useApp = create<AppState>((set, get) => ({
   host: null,
@@ -179,9 +225,18 @@ export const useApp = create<AppState>((set, get) => ({
     if (result.ok) set({ host: result.state, classification: classifyInput(get().dialInput, result.state, networkCountry(get().network)) });
   },
 
-  setDialInput: (v) => set(typed(v)),
-  appendDigit: (d) => set((s) => typed(s.dialInput + d)),
-  backspace: () => set((s) => typed(s.dialInput.slice(0, -1))),
+  setDialInput: (v) => {
+    set(typed(v));
+    suggest(v);
+  },
+  appendDigit: (d) => {
+    set((s) => typed(s.dialInput + d));
+    suggest(get().dialInput);
+  },
+  backspace: () => {
+    set((s) => typed(s.dialInput.slice(0, -1)));
+    suggest(get().dialInput);
+  },
   // Going to a view leaves first run: the dialer must never be more than one click away.
   setView: (view) => {
     if (get().onboarding) finishFirstRun();
@@ -204,6 +259,7 @@ export const useApp = create<AppState>((set, get) => ({
         set({ dialError: 'noAccountEmergency' });
         return;
       }
+      set({ suggestions: [] });
       const callId = emergencyFlow.place(host, classification, networkCountry(get().network), i18next.language);
       const recordId = emergencyFlow.recordIdOf(callId);
       if (recordId) emergencyRecordIds.set(callId, recordId);
@@ -221,7 +277,7 @@ export const useApp = create<AppState>((set, get) => ({
     }
     try {
       phone.call(target.uri);
-      set({ dialError: null });
+      set({ dialError: null, suggestions: [] });
     } catch (err) {
       set({ dialError: err instanceof Error ? err.message : String(err) });
     }
@@ -286,6 +342,30 @@ export const useApp = create<AppState>((set, get) => ({
       .then(() => (first ? phone?.setHold(first, false) : undefined))
       .catch(() => undefined);
   },
+  contacts: null,
+  suggestions: [],
+  saveContact: async (input) => {
+    const result = await getHost().saveContact(input);
+    if (!result.ok) return result;
+    await loadContacts();
+    return { ok: true };
+  },
+  deleteContact: async (id) => {
+    await getHost().deleteContact(id);
+    await loadContacts();
+  },
+  importContacts: async (text) => {
+    const result = await getHost().importContacts(text);
+    await loadContacts();
+    return result;
+  },
+  exportContacts: () => getHost().exportContacts(),
+  nameFor: (number, given) => {
+    const { contacts, host } = get();
+    const found = contacts && findByNumber(contacts, number, phone?.sipDomain, host?.emergency.homeCountry);
+    return found?.name ?? given ?? null;
+  },
+  nameForCall: (call) => (call.emergency ? call.remoteName : (get().nameFor(historyNumber(call, phone?.sipDomain ?? ''), null) ?? call.remoteName)),
   linkOpened: null,
   openLink: (uri) => {
     const link = parseCallLink(uri);
@@ -293,10 +373,11 @@ export const useApp = create<AppState>((set, get) => ({
     if (!link.ok) set({ view: 'dialer', onboarding: null, linkOpened: null, dialError: `${uri.slice(0, 80)}: ${link.error}` });
     else set({ view: 'dialer', onboarding: null, ...typed(link.target), linkOpened: link.target });
   },
-  redial: (entry) => {
-    set({ view: 'dialer', ...typed(entry.number) });
+  callNumber: (number) => {
+    set({ view: 'dialer', ...typed(number) });
     get().dial();
   },
+  redial: (entry) => get().callNumber(entry.number),
   clearHistory: async () => {
     await historyCall((h) => h.clearCallHistory());
   },
@@ -344,14 +425,20 @@ async function restartPhone(state: HostState): Promise<void> {
     // A (re)registration is a (re)connection: the gateway's view of our address may have changed.
     onRegistered: (viaReceived) => void reportNetwork({ viaReceived }),
     onRemoteStream: (id, stream) => playRemote(id, stream, useApp.getState().host?.preferences.audioOutputId ?? ''),
-    onTurnedAway: (t) => recordHistory(turnedAwayEntry(t, phone?.sipDomain ?? '', `away-${t.at}-${crypto.randomUUID().slice(0, 8)}`)),
+    onTurnedAway: (t) => {
+      const entry = turnedAwayEntry(t, phone?.sipDomain ?? '', `away-${t.at}-${crypto.randomUUID().slice(0, 8)}`);
+      recordHistory({ ...entry, name: useApp.getState().nameFor(entry.number, entry.name)?.slice(0, 256) ?? null });
+    },
     onChange: (snapshot) => {
       const previous = useApp.getState().phone;
       for (const c of justEnded(previous.calls, snapshot.calls)) {
-        recordHistory(historyEntry(c, phone?.sipDomain ?? '', { emergencyRecordId: emergencyRecordIds.get(c.id) }), Boolean(c.possibleCallback));
+        const entry = historyEntry(c, phone?.sipDomain ?? '', { emergencyRecordId: emergencyRecordIds.get(c.id) });
+        // The address book's name for the number, as the call screen showed it.
+        recordHistory(entry.kind === 'ordinary' ? { ...entry, name: useApp.getState().nameForCall(c).slice(0, 256) } : entry, Boolean(c.possibleCallback));
         emergencyRecordIds.delete(c.id);
       }
       alerts?.follow(previous.calls, snapshot.calls);
+      bindHeadsetKeys(snapshot.calls);
       for (const c of previous.calls) if (!snapshot.calls.some((n) => n.id === c.id)) stopRemote(c.id);
       const services = Object.fromEntries(Object.entries(useApp.getState().emergencyServices).filter(([id]) => snapshot.calls.some((n) => n.id === id)));
       emergencyFlow?.follow(previous.calls, snapshot.calls);
@@ -427,6 +514,28 @@ function recordHistory(entry: CallHistoryEntry, possibleCallback = false): void 
     .catch((err: unknown) => useApp.setState({ historyError: err instanceof Error ? err.message : String(err) }));
 }
 
+/**
+ * Headset call buttons: Chromium passes them to the Media Session's `hangup` and
+ * `togglemicrophone` actions while a call is up (where the OS and headset report them; not every
+ * headset does, and browsers without these actions ignore them).
+ */
+function bindHeadsetKeys(calls: readonly CallSnapshot[]): void {
+  const session = typeof navigator === 'undefined' ? undefined : navigator.mediaSession;
+  if (!session) return;
+  const current = calls.find((c) => c.state === 'established' && !c.held);
+  const set = (action: string, handler: (() => void) | null): void => {
+    try {
+      session.setActionHandler(action as MediaSessionAction, handler);
+    } catch {
+      // This browser does not know the action.
+    }
+  };
+  set('hangup', current ? () => useApp.getState().requestHangup(current.id) : null);
+  set('togglemicrophone', current ? () => useApp.getState().toggleMute(current.id) : null);
+  const withMic = session as MediaSession & { setMicrophoneActive?: (active: boolean) => void };
+  if (current) withMic.setMicrophoneActive?.(!current.muted);
+}
+
 let alerts: CallAlerts | null = null;
 
 function startAlerts(): void {
@@ -436,6 +545,7 @@ function startAlerts(): void {
     preferences: () => useApp.getState().host?.preferences,
     country: () => networkCountry(useApp.getState().network) ?? useApp.getState().host?.emergency.homeCountry ?? '',
     domain: () => phone?.sipDomain ?? '',
+    nameFor: (c) => useApp.getState().nameForCall(c),
     answer: (id) => {
       useApp.setState({ view: 'dialer' });
       useApp.getState().answer(id);
@@ -539,6 +649,7 @@ export async function startApp(state: HostState): Promise<void> {
   useApp.setState({ host: state, view: 'dialer', onboarding: state.firstRun ? 'account' : null });
   startAlerts();
   void historyCall((h) => h.listCallHistory());
+  void loadContacts();
   startStatsLoop();
   window.addEventListener('online', () => {
     useApp.setState({ online: true });
@@ -554,7 +665,7 @@ export async function startApp(state: HostState): Promise<void> {
   void followNetwork();
   void followHostEvents();
   // Web mode: a sip: or tel: link handed over by the browser (registerProtocolHandler) opens /?link=….
-  const link = new URLSearchParams(location.search).get('link');
+  const link = linkFromQuery(location.search);
   if (link) {
     useApp.getState().openLink(link);
     history.replaceState(null, '', location.pathname);

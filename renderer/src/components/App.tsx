@@ -1,5 +1,5 @@
 import { Button, CounterBadge, ToggleButton } from '@fluentui/react-components';
-import { AlertOffFilled, AlertRegular, CallAddRegular, DialpadRegular, HistoryRegular, SettingsRegular } from '@fluentui/react-icons';
+import { AlertOffFilled, AlertRegular, CallAddRegular, ContactCardRegular, DialpadRegular, HistoryRegular, SettingsRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../store';
@@ -8,6 +8,7 @@ import { CallPanel, IncomingCall } from './CallPanel';
 import { Dialer } from './Dialer';
 import { FirstRun } from './FirstRun';
 import { HistoryView } from './HistoryView';
+import { ContactsView } from './ContactsView';
 import { PanelBoundary } from './PanelBoundary';
 import { RegistrationStatus } from './RegistrationStatus';
 import { SettingsView } from './SettingsView';
@@ -84,14 +85,14 @@ export function App(): React.JSX.Element {
           <AvailabilityPill />
         </div>
         <nav aria-label={t('nav.main')} className="app-nav">
-          {(['dialer', 'history', 'settings'] as const).map((v) => (
+          {(['dialer', 'history', 'contacts', 'settings'] as const).map((v) => (
             <Button
               key={v}
               appearance={current === v ? 'primary' : 'subtle'}
               aria-current={current === v ? 'page' : undefined}
               // The name says the missed calls too: the badge alone is not read out.
               aria-label={v === 'history' && missed > 0 ? t('nav.historyMissed', { count: missed }) : undefined}
-              icon={v === 'dialer' ? <DialpadRegular /> : v === 'history' ? <HistoryRegular /> : <SettingsRegular />}
+              icon={v === 'dialer' ? <DialpadRegular /> : v === 'history' ? <HistoryRegular /> : v === 'contacts' ? <ContactCardRegular /> : <SettingsRegular />}
               onClick={() => setView(v)}
             >
               {t(`nav.${v}`)}
@@ -123,7 +124,7 @@ export function App(): React.JSX.Element {
           <FirstRun step={onboarding} />
         ) : (view !== 'dialer' || showDialer) && (
           <PanelBoundary key={view} name={view}>
-            {view === 'dialer' ? <Dialer /> : view === 'history' ? <HistoryView /> : <SettingsView />}
+            {view === 'dialer' ? <Dialer /> : view === 'history' ? <HistoryView /> : view === 'contacts' ? <ContactsView /> : <SettingsView />}
           </PanelBoundary>
         )}
       </main>

@@ -115,6 +115,7 @@ function TransferForm({ callId, onDone }: { callId: string; onDone: () => void }
 export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
   const { t, i18n } = useTranslation();
   const service = useApp((s) => s.emergencyServices[call.id]);
+  const name = useApp((s) => s.nameForCall(call));
   const stats = useApp((s) => s.stats[call.id]);
   const { requestHangup, hangup, cancelHangup, toggleMute, toggleHold, sendDtmf } = useApp();
   const confirming = useApp((s) => s.confirmHangup === call.id);
@@ -138,7 +139,7 @@ export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
       data-emergency={emergency ? 'true' : undefined}
     >
       {emergency && <p className="emergency-label">{emergency.test ? t('test.inCall') : t('emergency.inCall')}</p>}
-      <h2 className="call-remote">{call.remoteName}</h2>
+      <h2 className="call-remote">{name}</h2>
       {service && <p className="call-service" data-testid="call-service">{service[i18n.language === 'fr' ? 'fr' : 'en']}</p>}
       <p className="call-state" role="status" aria-live="polite">
         {call.held ? t('call.onHold') : t(`call.${call.state}`)} {established && <span className="elapsed">{elapsed}</span>}
@@ -238,6 +239,7 @@ export function CallPanel({ call }: { call: CallSnapshot }): React.JSX.Element {
 export function IncomingCall({ call }: { call: CallSnapshot }): React.JSX.Element {
   const { t } = useTranslation();
   const { answer, decline } = useApp();
+  const name = useApp((s) => s.nameForCall(call));
   // Call waiting: another call is up; answering this one holds it.
   const current = useApp((s) => s.phone.calls.find((c) => c.id !== call.id && c.state === 'established' && !c.held));
   return (
@@ -253,7 +255,7 @@ export function IncomingCall({ call }: { call: CallSnapshot }): React.JSX.Elemen
           {t('call.possibleCallback')}
         </p>
       )}
-      <h2 id={`in-${call.id}`}>{t('call.incomingFrom', { name: call.remoteName })}</h2>
+      <h2 id={`in-${call.id}`}>{t('call.incomingFrom', { name })}</h2>
       <p className="incoming-uri">{call.remoteUri}</p>
       {current && (
         <p className="incoming-waiting-note" data-testid="call-waiting">

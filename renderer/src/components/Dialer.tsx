@@ -39,6 +39,30 @@ function Banner({ c, lang }: { c: Extract<ReturnType<typeof useApp.getState>['cl
   );
 }
 
+/** Search as you type: the address book's and the company directory's matches; a click fills the number. */
+function Suggestions(): React.JSX.Element | null {
+  const { t } = useTranslation();
+  const suggestions = useApp((s) => s.suggestions);
+  const setDialInput = useApp((s) => s.setDialInput);
+  const rows = suggestions.flatMap(({ source, entry }) => entry.numbers.map((n, i) => ({ key: `${source}-${entry.id}-${i}`, source, name: entry.name, org: entry.organization, ...n })));
+  if (rows.length === 0) return null;
+  return (
+    <ul className="suggestions" aria-label={t('dialer.suggestions')} data-testid="suggestions">
+      {rows.slice(0, 8).map((r) => (
+        <li key={r.key} data-source={r.source}>
+          <Button appearance="subtle" className="suggestion" onClick={() => setDialInput(r.number)}>
+            <span className="suggestion-name">{r.name}</span>
+            <span className="suggestion-detail">
+              {t(`contacts.labels.${r.label}`)} {r.number}
+              {r.source === 'directory' ? ` · ${t('dialer.directory')}` : ''}
+            </span>
+          </Button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function Dialer(): React.JSX.Element {
   const { t, i18n } = useTranslation();
   // For `npm run bench`: when the dialer was first on screen and usable.
@@ -88,6 +112,7 @@ export function Dialer(): React.JSX.Element {
           />
           <Button className="backspace" size="large" aria-label={t('dialer.backspace')} icon={<BackspaceRegular />} onClick={backspace} />
         </div>
+        <Suggestions />
         {linkOpened !== null && linkOpened === dialInput && (
           <p className="link-note" role="status" data-testid="link-note">
             {t('dialer.fromLink')}

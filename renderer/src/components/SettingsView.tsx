@@ -2,7 +2,9 @@ import { Button, Input, Select, Slider, Textarea } from '@fluentui/react-compone
 import { AlertUrgentRegular, HeadsetRegular, InfoRegular, PaintBrushRegular, PersonRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { THEMES, type Language, type Theme } from '../../../src/host-api';
+import { THEMES, type DirectoryStatus, type Language, type Theme } from '../../../src/host-api';
+import { PROTOCOL_HANDLER_SCHEMES } from '../../../src/links';
+import { getHost } from '../host';
 import type { FieldError } from '../../../src/result';
 import { useApp } from '../store';
 import { AddressSettings } from './AddressSettings';
@@ -145,6 +147,57 @@ function Appearance(): React.JSX.Element {
   );
 }
 
+/** The company directory (CardDAV, provisioned): its state, and a sync on demand. */
+function DirectoryStatusLine(): React.JSX.Element | null {
+  const { t, i18n } = useTranslation();
+  const [status, setStatus] = useState<DirectoryStatus | null>(null);
+  useEffect(() => {
+    void getHost()
+      .searchDirectory('')
+      .then((r) => setStatus(r.status))
+      .catch(() => setStatus(null));
+  }, []);
+  if (!status?.configured) return null;
+  return (
+    <div className="directory-status" data-testid="directory-status">
+      <h3>{t('directory.title')}</h3>
+      <p role="status">
+        {status.syncing
+          ? t('directory.syncing')
+          : status.lastErrorCode
+            ? t('directory.failed', { code: t(`directory.errors.${status.lastErrorCode}`, { defaultValue: status.lastError ?? '' }) })
+            : t('directory.synced', { count: status.count, when: status.lastSyncAt ? new Date(status.lastSyncAt).toLocaleString(i18n.language) : '—' })}
+      </p>
+      <Button disabled={status.syncing} onClick={() => void getHost().syncDirectory().then(setStatus)}>
+        {t('directory.sync')}
+      </Button>
+    </div>
+  );
+}
+
+/** Web mode: the browser may hand sip: and tel: links to this page (it asks the user first). */
+function LinkHandler(): React.JSX.Element | null {
+  const { t } = useTranslation();
+  const mode = useApp((s) => s.host?.mode);
+  const [done, setDone] = useState(false);
+  if (mode !== 'web' || typeof navigator.registerProtocolHandler !== 'function') return null;
+  return (
+    <div className="link-handler">
+      <h3>{t('links.title')}</h3>
+      <p>{t('links.explain')}</p>
+      <Button
+        onClick={() => {
+          for (const scheme of PROTOCOL_HANDLER_SCHEMES) navigator.registerProtocolHandler(scheme, `${location.origin}/?link=%s`);
+          setDone(true);
+        }}
+      >
+        {t('links.register')}
+      </Button>
+      {done && <p role="status">{t('links.asked')}</p>}
+    </div>
+  );
+}
+
 /** Desktop notifications: their state, and the way to turn them on (the browser asks). */
 export function Notifications({ compact = false }: { compact?: boolean }): React.JSX.Element | null {
   const { t } = useTranslation();
@@ -229,6 +282,8 @@ function AudioDevices(): React.JSX.Element {
       </FormField>
       <Button onClick={testRing}>{t('settings.testRing')}</Button>
       <Notifications />
+      <LinkHandler />
+      <DirectoryStatusLine />
     </div>
   );
 }
@@ -263,6 +318,21 @@ function About(): React.JSX.Element {
           {t('about.addressFormatsSource')}
         </a>{' '}
         (CC BY 4.0).
+      </p>
+      <p data-testid="contacts-credit">
+        {t('about.contacts')}{' '}
+        <a href="https://github.com/kewisch/ical.js" target="_blank" rel="noreferrer">
+          ical.js
+        </a>{' '}
+        (MPL-2.0),{' '}
+        <a href="https://gitlab.com/catamphetamine/libphonenumber-js" target="_blank" rel="noreferrer">
+          libphonenumber-js
+        </a>{' '}
+        (MIT),{' '}
+        <a href="https://github.com/natelindev/tsdav" target="_blank" rel="noreferrer">
+          tsdav
+        </a>{' '}
+        (MIT).
       </p>
       <p>{t('about.privacy')}</p>
       {network && (
