@@ -62,7 +62,7 @@ try {
         if (await reminder.count()) await reminder.locator('button').first().click();
       }
       if (theme !== 'dark') {
-        await page.locator('.app-nav button').nth(2).click();
+        await page.locator('.app-nav button').nth(3).click();
         await page.locator('#pref-theme').selectOption(theme);
         await page.locator('.app-nav button').first().click();
       }
@@ -85,7 +85,7 @@ try {
       await shot(page, `${tag}-6-hangup-confirm`);
       await page.locator('.confirm-hangup button.hangup').click();
       await call(page).waitFor({ state: 'detached' });
-      await page.locator('.app-nav button').nth(2).click();
+      await page.locator('.app-nav button').nth(3).click();
       await shot(page, `${tag}-7-settings`);
       await page.getByTestId('settings-emergency').getByRole('button', { name: /^(Edit|Modifier)$/ }).first().click();
       await page.locator('form.address-form').waitFor();
@@ -111,6 +111,26 @@ try {
       await page.locator('.app-nav button').nth(1).click();
       await page.getByTestId('history').waitFor();
       await shot(page, `${tag}-12-history`);
+      // Contacts: one added through the form; then a call with the transfer form open.
+      await page.locator('.app-nav button').nth(2).click();
+      await page.getByTestId('contacts').locator('button').first().click();
+      await page.locator('#contact-name').fill('Zoë Ñúñez');
+      await page.locator('#contact-org').fill('Société Exemple');
+      await page.locator('#contact-number-0').fill(FAR_END_EXTENSION);
+      await page.locator('form.contact-form button[type="submit"]').click();
+      await page.getByTestId('contact').first().waitFor();
+      await shot(page, `${tag}-13-contacts`);
+      await page.locator('.app-nav button').first().click();
+      await page.locator('#dial-input').fill('Zo');
+      await page.getByTestId('suggestions').waitFor();
+      await shot(page, `${tag}-14-suggestions`);
+      await page.locator('#dial-input').fill(FAR_END_EXTENSION);
+      await page.locator('button.call-button').click();
+      await page.locator('[data-testid="call"][data-call-state="established"]').waitFor();
+      await page.getByTestId('call').getByRole('button', { name: /^(Transfer|Transférer)$/ }).click();
+      await shot(page, `${tag}-15-transfer`);
+      await call(page).first().locator('button.hangup').click();
+      await page.getByTestId('call').first().waitFor({ state: 'detached' });
       await context.close();
       await host.stop();
       console.log(`${tag}: done`);
