@@ -22,6 +22,7 @@ import { CallHistoryStore } from './host/call-history';
 import { ContactStore } from './host/contacts';
 import { createNetworkMonitor } from './host/network';
 import { openSettings, type StoredSettings } from './host/settings-store';
+import { setUpDesktop } from './desktop';
 
 const outDir = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 /** electron-vite sets ELECTRON_RENDERER_URL to its dev server in `electron-vite dev` only. */
@@ -47,8 +48,10 @@ function lockDown(contents: WebContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 }
 
-function createWindow(): BrowserWindow {
+/** `show` false: started hidden in the tray (main/desktop.ts); the page loads and registers all the same. */
+function createWindow(show = true): BrowserWindow {
   const win = new BrowserWindow({
+    show,
     width: 420,
     height: 760,
     minWidth: 360,
@@ -61,6 +64,8 @@ function createWindow(): BrowserWindow {
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
+      // A phone hidden in the tray keeps its timers (registration refresh, SIP transactions) on time.
+      backgroundThrottling: false,
     },
   });
   void win.loadURL(appUrl.href);
@@ -117,6 +122,8 @@ function start(): void {
   if (schemes) log.info('Link schemes:', schemes);
   // The provisioned company directory: a local copy, synced in the background.
   const directory = new Directory(dataDir, { onError: (err) => log.warn('The directory copy could not be saved:', err) });
+  // getLocale() is often the language alone ("fr"): the region decides the home country.
+  const systemLocale = electronLocale(app.getLocale(), app.getLocaleCountryCode());
   const services = createHostServices({
     events,
     network,
@@ -127,13 +134,18 @@ function start(): void {
     settings,
     secrets,
     provisioning,
-    // getLocale() is often the language alone ("fr"): the region decides the home country.
-    systemLocale: electronLocale(app.getLocale(), app.getLocaleCountryCode()),
+    systemLocale,
     notices,
     attention: showAttention,
     directory,
     directorySecrets: safeStorageSecrets(safeStorage, dataDir, DIRECTORY_SECRET),
+    // The tray shows what the page reports; start at login follows the preference.
+    onStatus: () => desktop.statusChanged(),
+    onPreferences: (p) => desktop.preferencesChanged(p),
   });
+  // Tray, close-to-tray, start at login, global shortcuts.
+  const desktop = setUpDesktop({ events, settings, systemLocale, showWindow, lastStatus: () => services.lastStatus() });
+  app.on('browser-window-created', (_e, win) => desktop.manage(win));
   directory.start();
   void network.start();
   // Waking from sleep is a network change as far as location goes.
@@ -196,9 +208,11 @@ function start(): void {
     return result;
   });
 
-  createWindow();
+  createWindow(!desktop.startHidden);
   app.on('activate', () => {
+    // The dock icon: a window hidden in the tray comes back too.
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    else showWindow();
   });
 }
 

@@ -261,7 +261,32 @@ export interface Preferences {
   ringDeviceId: string;
   /** Ring volume, 0 to 1. */
   ringVolume: number;
+  /** Desktop only: the app starts when the user logs in (in the tray, window hidden). */
+  startAtLogin: boolean;
+  /** Desktop only: every start opens in the tray, window hidden (as `--minimised` does). */
+  startMinimised: boolean;
 }
+
+/**
+ * What the page tells the desktop shell for the tray (icon, tooltip, Do not disturb tick): the
+ * page alone knows the registration and whether emergency calls can go out. Sent on every change.
+ */
+export interface AppStatus {
+  /** The SIP registration, with `registering` reported as `connecting`. */
+  registration: 'registered' | 'connecting' | 'failed' | 'unconfigured';
+  /** Emergency availability (src/emergency/availability.ts), as the dialer shows it. */
+  availability: 'ready' | 'degraded' | 'unavailable';
+  doNotDisturb: boolean;
+  /** A call is ringing, being set up, or going on. */
+  inCall: boolean;
+}
+
+export const APP_STATUS_VALUES: { readonly [K in keyof AppStatus]-?: readonly AppStatus[K][] } = {
+  registration: ['registered', 'connecting', 'failed', 'unconfigured'],
+  availability: ['ready', 'degraded', 'unavailable'],
+  doNotDisturb: [true, false],
+  inCall: [true, false],
+};
 
 /** Everything the emergency path needs, read ahead of time: nothing is fetched when 112 is pressed. */
 export interface EmergencySettings {
@@ -404,6 +429,11 @@ export interface HostApi {
   searchDirectory(query: string): Promise<DirectorySearch>;
   /** Syncs the company directory now and returns its status once done (a failure keeps the copy). */
   syncDirectory(): Promise<DirectoryStatus>;
+  /**
+   * The page's status for the desktop shell (tray icon, tooltip and menu): call it at start and on
+   * every change of any field. Electron only shows it; web mode's host keeps it and shows nothing.
+   */
+  reportStatus(status: AppStatus): Promise<void>;
 }
 
 /** What `setAttention` shows: missed calls not yet seen, and whether a call is ringing. */
@@ -440,6 +470,7 @@ export const HOST_METHODS: readonly HostMethod[] = [
   'setAttention',
   'searchDirectory',
   'syncDirectory',
+  'reportStatus',
 ];
 
 export const DEFAULT_PREFERENCES: Preferences = {
@@ -450,6 +481,8 @@ export const DEFAULT_PREFERENCES: Preferences = {
   theme: 'system',
   ringDeviceId: '',
   ringVolume: 0.8,
+  startAtLogin: false,
+  startMinimised: false,
 };
 
 export class HostCallError extends Error {}
@@ -532,6 +565,7 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
     setAttention: 1,
     searchDirectory: 1,
     syncDirectory: 0,
+    reportStatus: 1,
   };
   if (args.length !== arity[m]) throw new HostCallError(`${m} takes ${arity[m]} argument(s)`);
   if ((m === 'saveAccount' || m === 'saveEmergencyAddress') && !isRecord(args[0])) throw new HostCallError(`${m} takes an object`);
@@ -575,6 +609,14 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 9999) throw new HostCallError('setAttention: missedCalls must be an integer from 0 to 9999');
     if (typeof a.flash !== 'boolean') throw new HostCallError('setAttention: flash must be true or false');
   }
+  if (m === 'reportStatus') {
+    const st = args[0];
+    if (!isRecord(st)) throw new HostCallError('reportStatus takes { registration, availability, doNotDisturb, inCall }');
+    for (const k of Object.keys(st)) if (!Object.hasOwn(APP_STATUS_VALUES, k)) throw new HostCallError(`reportStatus: unknown field ${k}`);
+    for (const [k, values] of Object.entries(APP_STATUS_VALUES)) {
+      if (!(values as readonly unknown[]).includes(st[k])) throw new HostCallError(`reportStatus: bad ${k}`);
+    }
+  }
   if (m === 'searchDirectory' && (typeof args[0] !== 'string' || args[0].length > MAX_DIRECTORY_QUERY)) {
     throw new HostCallError(`searchDirectory takes a query of at most ${MAX_DIRECTORY_QUERY} characters`);
   }
@@ -595,7 +637,7 @@ export function checkHostCall(method: unknown, args: unknown): { method: HostMet
       if (k === 'language' && v !== 'system' && v !== 'fr' && v !== 'en') throw new HostCallError('bad language');
       else if ((k === 'audioInputId' || k === 'audioOutputId' || k === 'ringDeviceId') && (typeof v !== 'string' || v.length > 512))
         throw new HostCallError(`bad ${k}`);
-      else if (k === 'doNotDisturb' && typeof v !== 'boolean') throw new HostCallError('bad doNotDisturb');
+      else if ((k === 'doNotDisturb' || k === 'startAtLogin' || k === 'startMinimised') && typeof v !== 'boolean') throw new HostCallError(`bad ${k}`);
       else if (k === 'theme' && !THEMES.includes(v as Theme)) throw new HostCallError('bad theme');
       else if (k === 'ringVolume' && (typeof v !== 'number' || !(v >= 0 && v <= 1))) throw new HostCallError('bad ringVolume');
       // Own keys only: `in` would let `constructor`, `toString` and `__proto__` through.

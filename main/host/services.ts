@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_PREFERENCES, NO_DIRECTORY_STATUS, NO_NETWORK_STATUS } from '../../src/host-api';
 import type {
   AccountInput,
+  AppStatus,
   Attention,
   CallHistory,
   CallHistoryEntry,
@@ -68,6 +69,10 @@ export interface HostServicesOptions {
   directory?: DirectorySource;
   /** Where the directory's password is kept (its own SecretStore); without one, only the file's password is used. */
   directorySecrets?: SecretStore;
+  /** The page's status as it reports it (Electron: the tray); without it, the status is only kept. */
+  onStatus?: (status: AppStatus) => void;
+  /** The preferences after each change (Electron: start at login, the tray's language). */
+  onPreferences?: (preferences: Preferences) => void;
 }
 
 /** What the services need of the company directory. */
@@ -130,7 +135,10 @@ export function provisionedEmergencyOf(provisioning: Provisioning | null, settin
 const managed = (): FieldError =>
   fieldError('account', 'managed', 'This account is managed by your administrator and cannot be changed here.');
 
-export function createHostServices(opts: HostServicesOptions): HostApi {
+/** HostApi, and for the host itself (never over IPC or HTTP) the page's last status report. */
+export type HostServices = HostApi & { lastStatus(): AppStatus | null };
+
+export function createHostServices(opts: HostServicesOptions): HostServices {
   const { settings, secrets, provisioning } = opts;
   const provisioned = provisioning?.ok ? provisioning.account : null;
   const filePassword = provisioned?.password ?? '';
@@ -290,7 +298,12 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
     }
   };
 
+  /** The page's last status report (null until it sends one). */
+  let status: AppStatus | null = null;
+
   return {
+    lastStatus: () => status,
+
     getState: async () => state(),
 
     getPassword: async () => password(),
@@ -422,7 +435,15 @@ export function createHostServices(opts: HostServicesOptions): HostApi {
       // Known keys only, own ones: never `__proto__`, `constructor` or anything else that came along.
       const known = Object.entries(patch).filter(([k]) => Object.hasOwn(DEFAULT_PREFERENCES, k));
       settings.set('preferences', { ...settings.get('preferences'), ...Object.fromEntries(known) });
-      return state();
+      const next = state();
+      opts.onPreferences?.(next.preferences);
+      return next;
+    },
+
+    reportStatus: async (report: AppStatus) => {
+      // Only the four known fields go on, whatever else came along.
+      status = { registration: report.registration, availability: report.availability, doNotDisturb: report.doNotDisturb, inCall: report.inCall };
+      opts.onStatus?.(status);
     },
   };
 }

@@ -32,6 +32,8 @@ export type StoredSettings = {
   provisionedEmergency: ProvisionedEmergency | null;
   /** First run was finished or skipped on this machine: it is not shown again. */
   firstRunDone: boolean;
+  /** Electron: the one-time "still running in the tray" notice was shown when the window was first closed. */
+  closeToTrayNoticeShown: boolean;
 };
 
 export interface KnownNetwork {
@@ -46,7 +48,7 @@ export const SETTINGS_NAME = 'settings';
  * Version of the stored data's shape (not the app's version): conf runs the `migrations` newer than
  * the version recorded in the file. Bump it with a migration whenever StoredSettings changes.
  */
-export const SETTINGS_VERSION = '1.4.0';
+export const SETTINGS_VERSION = '1.5.0';
 
 export const DEFAULT_SETTINGS: StoredSettings = {
   account: null,
@@ -58,6 +60,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   knownNetworks: [],
   provisionedEmergency: null,
   firstRunDone: false,
+  closeToTrayNoticeShown: false,
 };
 
 // Generous bounds: the real checks are checkAccount's; these only stop absurd hand edits.
@@ -124,6 +127,7 @@ export const settingsOptions = {
     // Checked in full (checkProvisionedEmergency) wherever it is read.
     provisionedEmergency: { oneOf: [{ type: 'null' }, { type: 'object' }] },
     firstRunDone: { type: 'boolean' },
+    closeToTrayNoticeShown: { type: 'boolean' },
     preferences: {
       // Extra keys allowed so that settings written by a newer version still open after a downgrade.
       type: 'object',
@@ -135,6 +139,8 @@ export const settingsOptions = {
         theme: { enum: ['system', 'light', 'dark', 'high-contrast'] },
         ringDeviceId: text,
         ringVolume: { type: 'number', minimum: 0, maximum: 1 },
+        startAtLogin: { type: 'boolean' },
+        startMinimised: { type: 'boolean' },
       },
     },
   },
@@ -158,6 +164,15 @@ export const settingsOptions = {
     '1.4.0': (store) => {
       // Set outright: conf has filled in the default (false) before migrating.
       store.set('firstRunDone', store.get('account') !== null);
+    },
+    // 1.5.0: the desktop shell (tray, start at login). No install has seen the tray notice yet, and
+    // the two new preferences are written out with their defaults (off: nothing starts at login by itself).
+    '1.5.0': (store) => {
+      // Set outright (conf has filled in the default before migrating), keeping a true from a later version.
+      store.set('closeToTrayNoticeShown', store.get('closeToTrayNoticeShown') === true);
+      // Only over an object: a damaged value must still fail validation (backup, notice, salvage), not be replaced silently.
+      const preferences: unknown = store.get('preferences');
+      if (typeof preferences === 'object' && preferences !== null && !Array.isArray(preferences)) store.set('preferences', { ...DEFAULT_PREFERENCES, ...preferences });
     },
   },
 } satisfies Omit<Options<StoredSettings>, 'cwd' | 'configName'>;
@@ -222,6 +237,8 @@ export function salvage(original: Buffer | null, into: SettingsBackend): string[
       theme: THEMES.includes(p.theme as Theme) ? (p.theme as Theme) : 'system',
       ringDeviceId: typeof p.ringDeviceId === 'string' ? p.ringDeviceId : '',
       ringVolume: typeof p.ringVolume === 'number' && p.ringVolume >= 0 && p.ringVolume <= 1 ? p.ringVolume : DEFAULT_PREFERENCES.ringVolume,
+      startAtLogin: p.startAtLogin === true,
+      startMinimised: p.startMinimised === true,
     });
   }
   if (typeof raw.deviceId === 'string' && /^[0-9a-f-]{36}$/.test(raw.deviceId)) keep('deviceId', raw.deviceId);
@@ -230,6 +247,7 @@ export function salvage(original: Buffer | null, into: SettingsBackend): string[
   const provisioned = checkProvisionedEmergency(raw.provisionedEmergency);
   if (provisioned) keep('provisionedEmergency', provisioned);
   if (typeof raw.firstRunDone === 'boolean') keep('firstRunDone', raw.firstRunDone);
+  if (typeof raw.closeToTrayNoticeShown === 'boolean') keep('closeToTrayNoticeShown', raw.closeToTrayNoticeShown);
   return kept;
 }
 

@@ -274,7 +274,7 @@ describe('host services: preferences', () => {
     const api = host(dir);
     const patch = JSON.parse('{"language":"en","__proto__":{"polluted":true},"constructor":"x","toString":"y","evil":1}');
     const state = await api.setPreferences(patch);
-    const known = ['audioInputId', 'audioOutputId', 'doNotDisturb', 'language', 'ringDeviceId', 'ringVolume', 'theme'];
+    const known = ['audioInputId', 'audioOutputId', 'doNotDisturb', 'language', 'ringDeviceId', 'ringVolume', 'startAtLogin', 'startMinimised', 'theme'];
     expect(Object.keys(state.preferences).sort()).toEqual(known);
     expect(state.preferences.language).toBe('en');
     const stored = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).preferences;

@@ -145,3 +145,53 @@ describe('settings migrations and salvage', () => {
     expect(settings.get('preferences').language).toBe('system');
   });
 });
+
+describe('settings 1.5.0: the desktop shell (tray notice, start at login)', () => {
+  it('migrates a 1.4.0 file: the tray notice not yet shown, the new preferences written out off, the rest kept', () => {
+    const dir = tmp();
+    const preferences = { language: 'fr', audioInputId: 'mic', audioOutputId: '', doNotDisturb: true, theme: 'dark', ringDeviceId: '', ringVolume: 0.5 };
+    writeFileSync(
+      join(dir, 'settings.json'),
+      JSON.stringify({ account, accountSource: 'user', preferences, firstRunDone: true, __internal__: { migrations: { version: '1.4.0' } } }),
+    );
+    const { settings, notices } = openConfSettings(dir);
+    expect(notices).toEqual([]);
+    expect(settings.get('account')).toEqual(account);
+    expect(settings.get('firstRunDone')).toBe(true);
+    expect(settings.get('closeToTrayNoticeShown')).toBe(false);
+    expect(settings.get('preferences')).toEqual({ ...preferences, startAtLogin: false, startMinimised: false });
+    const file = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'));
+    expect(file.__internal__.migrations.version).toBe('1.5.0');
+    expect(file.closeToTrayNoticeShown).toBe(false);
+    expect(file.preferences).toEqual({ ...preferences, startAtLogin: false, startMinimised: false });
+    // Remembered across opens.
+    settings.set('closeToTrayNoticeShown', true);
+    settings.set('preferences', { ...settings.get('preferences'), startAtLogin: true, startMinimised: true });
+    const again = openConfSettings(dir).settings;
+    expect(again.get('closeToTrayNoticeShown')).toBe(true);
+    expect(again.get('preferences')).toMatchObject({ startAtLogin: true, startMinimised: true });
+  });
+
+  it('a fresh install starts with the notice not shown and both preferences off', () => {
+    const { settings } = openConfSettings(tmp());
+    expect(settings.get('closeToTrayNoticeShown')).toBe(false);
+    expect(settings.get('preferences')).toMatchObject({ startAtLogin: false, startMinimised: false });
+  });
+
+  it('refuses a wrong type, and a damaged file keeps the notice and the two preferences where they still check out', () => {
+    const dir = tmp();
+    const { settings, notices } = openConfSettings(dir);
+    expect(() => settings.set('closeToTrayNoticeShown', 'yes' as never)).toThrow(/schema/);
+    expect(() => settings.set('preferences', { ...DEFAULT_PREFERENCES, startAtLogin: 'yes' } as never)).toThrow(/schema/);
+    expect(notices).toEqual([]);
+    const damaged = tmp();
+    writeFileSync(
+      join(damaged, 'settings.json'),
+      JSON.stringify({ account, closeToTrayNoticeShown: true, preferences: { language: 'klingon', startAtLogin: true, startMinimised: 'yes' } }),
+    );
+    const recovered = openConfSettings(damaged);
+    expect(recovered.notices[0]?.message).toMatch(/recovered: .*closeToTrayNoticeShown/);
+    expect(recovered.settings.get('closeToTrayNoticeShown')).toBe(true);
+    expect(recovered.settings.get('preferences')).toMatchObject({ language: 'system', startAtLogin: true, startMinimised: false });
+  });
+});

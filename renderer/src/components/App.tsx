@@ -3,7 +3,7 @@ import { AlertOffFilled, AlertRegular, CallAddRegular, ContactCardRegular, Dialp
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../store';
-import { AvailabilityPill } from './Availability';
+import { AvailabilityPill, StatusReporter } from './Availability';
 import { CallPanel, IncomingCall } from './CallPanel';
 import { Dialer } from './Dialer';
 import { FirstRun } from './FirstRun';
@@ -65,6 +65,7 @@ export function App(): React.JSX.Element {
   const current = onboarding ? null : view;
   return (
     <div className="app">
+      <StatusReporter />
       <header className="app-header">
         <div className="app-title-row">
           <h1>{t('app.title')}</h1>

@@ -1,11 +1,13 @@
 import { CheckmarkCircleFilled, ErrorCircleFilled, WarningFilled } from '@fluentui/react-icons';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { emergencyAvailability } from '../../../src/emergency/availability';
+import { getHost } from '../host';
 import { networkCountry, useApp } from '../store';
 import { useReminderDue } from './EmergencyAddress';
 
 /** Ready, Degraded or Unavailable, with reasons: whether emergency calls can be made from this phone now. */
-function useAvailability(): ReturnType<typeof emergencyAvailability> | null {
+export function useAvailability(): ReturnType<typeof emergencyAvailability> | null {
   const online = useApp((s) => s.online);
   const battery = useApp((s) => s.battery);
   const registered = useApp((s) => s.phone.registration.status === 'registered');
@@ -26,6 +28,26 @@ function useAvailability(): ReturnType<typeof emergencyAvailability> | null {
 const PILL_ICONS = { ready: <CheckmarkCircleFilled />, degraded: <WarningFilled />, unavailable: <ErrorCircleFilled /> } as const;
 
 /** The header's one-line summary, always in sight; the banner in the dialer says why. */
+/**
+ * Tells the host what the tray shows (Electron): registration, emergency availability,
+ * do-not-disturb, and whether a call is up. Sent on each change; renders nothing.
+ */
+export function StatusReporter(): null {
+  const a = useAvailability();
+  const registration = useApp((s) => s.phone.registration.status);
+  const dnd = useApp((s) => s.host?.preferences.doNotDisturb ?? false);
+  const inCall = useApp((s) => s.phone.calls.some((c) => c.state !== 'ended'));
+  const availability = a?.state;
+  useEffect(() => {
+    if (!availability) return;
+    const reg = registration === 'registered' || registration === 'failed' || registration === 'unconfigured' ? registration : 'connecting';
+    void getHost()
+      .reportStatus({ registration: reg, availability, doNotDisturb: dnd, inCall })
+      .catch(() => undefined);
+  }, [registration, availability, dnd, inCall]);
+  return null;
+}
+
 export function AvailabilityPill(): React.JSX.Element | null {
   const { t } = useTranslation();
   const a = useAvailability();

@@ -1,4 +1,4 @@
-import { Button, Input, Select, Slider, Textarea } from '@fluentui/react-components';
+import { Button, Input, Select, Slider, Switch, Textarea } from '@fluentui/react-components';
 import { AlertUrgentRegular, HeadsetRegular, InfoRegular, PaintBrushRegular, PersonRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -120,6 +120,20 @@ function usePreferences(): [NonNullable<ReturnType<typeof useApp.getState>['host
   return [useApp((s) => s.host?.preferences), useApp((s) => s.setPreferences)];
 }
 
+/** Electron only: start with the computer, and in the tray. */
+function StartUp(): React.JSX.Element | null {
+  const { t } = useTranslation();
+  const [prefs, setPreferences] = usePreferences();
+  const mode = useApp((s) => s.host?.mode);
+  if (mode !== 'electron' || !prefs) return null;
+  return (
+    <div className="start-up">
+      <Switch checked={prefs.startAtLogin} label={t('settings.startAtLogin')} onChange={(_, d) => void setPreferences({ startAtLogin: d.checked })} />
+      <Switch checked={prefs.startMinimised} label={t('settings.startMinimised')} onChange={(_, d) => void setPreferences({ startMinimised: d.checked })} />
+    </div>
+  );
+}
+
 /** Appearance & language. */
 function Appearance(): React.JSX.Element {
   const { t } = useTranslation();
@@ -143,6 +157,7 @@ function Appearance(): React.JSX.Element {
           ))}
         </Select>
       </FormField>
+      <StartUp />
     </div>
   );
 }
