@@ -3,8 +3,8 @@
  * Unlike the emergency call record (append-only, never rewritten) this is a list the user sees and
  * may clear, so it is rewritten whole, atomically, and kept to a bounded size.
  */
-import { chmodSync, copyFileSync, readFileSync, renameSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { FileQueue, keepDamagedFile } from './json-file';
 import { join } from 'node:path';
 import { CALL_HISTORY_FIELDS, type CallHistory, type CallHistoryEntry, type HostNotice } from '../../src/host-api';
 
@@ -68,8 +68,7 @@ export class CallHistoryStore {
   private seenAt: string | null = null;
   /** False when a damaged file could not be moved aside: writing would destroy it. */
   private writable = true;
-  private writing: Promise<void> = Promise.resolve();
-  private queued = false;
+  private readonly files: FileQueue;
 
   constructor(
     private readonly dir: string,
@@ -78,6 +77,7 @@ export class CallHistoryStore {
     this.file = join(dir, CALL_HISTORY_FILE);
     this.limit = limit;
     this.onError = onError;
+    this.files = new FileQueue((err) => this.onError(err));
     this.load();
   }
 
@@ -135,15 +135,8 @@ export class CallHistoryStore {
    * copied when its good entries stay. If it cannot be kept, the history lives in memory only.
    */
   private keepDamaged(reason: string, how: 'move' | 'copy'): void {
-    const backup = join(this.dir, `call-history.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     try {
-      if (how === 'copy') copyFileSync(this.file, backup);
-      else renameSync(this.file, backup);
-      try {
-        chmodSync(backup, 0o600); // Personal data, whatever the damaged file's mode was.
-      } catch {
-        // The backup exists; its mode is secondary.
-      }
+      const backup = keepDamagedFile(this.file, how);
       // A detail: the UI wraps it in its own sentence, as for settingsRecovered.
       this.notices.push({ code: 'historyRecovered', message: `${backup} (${reason})` });
     } catch (err) {
@@ -192,36 +185,6 @@ export class CallHistoryStore {
   /** Writes the current state after any write under way; writes asked for meanwhile are one write. */
   private save(): Promise<void> {
     if (!this.writable) return Promise.resolve();
-    if (this.queued) return this.writing;
-    this.queued = true;
-    this.writing = this.writing
-      .then(() => {
-        this.queued = false;
-        const stored: StoredHistory = { version: VERSION, seenAt: this.seenAt, entries: this.entries };
-        return this.writeAtomically(`${JSON.stringify(stored)}\n`);
-      })
-      .catch((err: unknown) => {
-        try {
-          this.onError(err);
-        } catch {
-          // A failing logger must not stop the writes that follow.
-        }
-      });
-    return this.writing;
-  }
-
-  /** A crash mid-write leaves the old file or the new one, never half of one. */
-  private async writeAtomically(text: string): Promise<void> {
-    const tmp = `${this.file}.tmp`;
-    // 'w' truncates a leftover .tmp; chmod as well, since the mode given to open applies to new files only.
-    const handle = await open(tmp, 'w', 0o600);
-    try {
-      await handle.chmod(0o600);
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, this.file);
+    return this.files.rewrite(this.file, () => `${JSON.stringify({ version: VERSION, seenAt: this.seenAt, entries: this.entries } satisfies StoredHistory)}\n`);
   }
 }

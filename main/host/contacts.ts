@@ -4,8 +4,8 @@
  * damaged file kept aside and what can be read of it salvaged, and no write failure ever thrown at
  * the caller (the contacts go on in memory and the failure is logged).
  */
-import { chmodSync, copyFileSync, readFileSync, renameSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { FileQueue, keepDamagedFile } from './json-file';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { checkContact, CONTACT_LIMITS, duplicateKeys, type Contact, type ContactInput } from '../../src/contacts';
@@ -90,8 +90,7 @@ export class ContactStore {
   private contacts: Contact[] = [];
   /** False when a damaged file could not be moved aside: writing would destroy it. */
   private writable = true;
-  private writing: Promise<void> = Promise.resolve();
-  private queued = false;
+  private readonly files: FileQueue;
 
   constructor(
     private readonly dir: string,
@@ -100,6 +99,7 @@ export class ContactStore {
     this.file = join(dir, CONTACTS_FILE);
     this.limit = limit;
     this.onError = onError;
+    this.files = new FileQueue((err) => this.onError(err));
     this.load();
   }
 
@@ -161,15 +161,8 @@ export class ContactStore {
    * copied when its good contacts stay. If it cannot be kept, the contacts live in memory only.
    */
   private keepDamaged(reason: string, how: 'move' | 'copy'): void {
-    const backup = join(this.dir, `contacts.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     try {
-      if (how === 'copy') copyFileSync(this.file, backup);
-      else renameSync(this.file, backup);
-      try {
-        chmodSync(backup, 0o600); // Personal data, whatever the damaged file's mode was.
-      } catch {
-        // The backup exists; its mode is secondary.
-      }
+      const backup = keepDamagedFile(this.file, how);
       // A detail: the UI wraps it in its own sentence, as for historyRecovered.
       this.notices.push({ code: 'contactsRecovered', message: `${backup} (${reason})` });
     } catch (err) {
@@ -278,37 +271,7 @@ export class ContactStore {
   /** Writes the current state after any write under way; writes asked for meanwhile are one write. */
   private write(): Promise<void> {
     if (!this.writable) return Promise.resolve();
-    if (this.queued) return this.writing;
-    this.queued = true;
-    this.writing = this.writing
-      .then(() => {
-        this.queued = false;
-        const stored: StoredContacts = { version: VERSION, contacts: this.contacts };
-        return this.writeAtomically(`${JSON.stringify(stored)}\n`);
-      })
-      .catch((err: unknown) => {
-        try {
-          this.onError(err);
-        } catch {
-          // A failing logger must not stop the writes that follow.
-        }
-      });
-    return this.writing;
-  }
-
-  /** A crash mid-write leaves the old file or the new one, never half of one. */
-  private async writeAtomically(text: string): Promise<void> {
-    const tmp = `${this.file}.tmp`;
-    // 'w' truncates a leftover .tmp; chmod as well, since the mode given to open applies to new files only.
-    const handle = await open(tmp, 'w', 0o600);
-    try {
-      await handle.chmod(0o600);
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, this.file);
+    return this.files.rewrite(this.file, () => `${JSON.stringify({ version: VERSION, contacts: this.contacts } satisfies StoredContacts)}\n`);
   }
 }
 

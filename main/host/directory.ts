@@ -8,7 +8,8 @@
  * when that changed, one addressbook-query REPORT fetches every card with its address data.
  */
 import { readFileSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
+import { FileQueue, writeFileAtomically } from './json-file';
 import { join } from 'node:path';
 import { addressBookQuery, propfind, type DAVResponse } from 'tsdav';
 import { checkContact, searchContacts, type Contact, type ContactInput } from '../../src/contacts';
@@ -156,6 +157,7 @@ export class Directory {
   private aborter: AbortController | null = null;
   /** Every file operation, in order: a write queued before a delete happens before it. */
   private fileOps: Promise<void> = Promise.resolve();
+  private readonly files: FileQueue;
   private started = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private failures = 0;
@@ -170,6 +172,7 @@ export class Directory {
     this.startDelayMs = opts.startDelayMs ?? 2000;
     this.timeoutMs = opts.timeoutMs ?? 60_000;
     this.onError = opts.onError ?? (() => undefined);
+    this.files = new FileQueue((err) => this.onError(err));
     this.fetchImpl = opts.fetch ?? fetch;
     this.load();
   }
@@ -433,32 +436,12 @@ export class Directory {
     if (source === null || this.syncedAt === null) return this.fileOps;
     const stored: StoredDirectory = { version: VERSION, source, syncedAt: this.syncedAt, tag: this.tag, entries: this.contacts.map(asEntry) };
     const text = `${JSON.stringify(stored)}\n`;
-    return this.queueFile(() => this.writeAtomically(text));
+    return this.queueFile(() => writeFileAtomically(this.file, text));
   }
 
   private queueFile(op: () => Promise<void>): Promise<void> {
-    this.fileOps = this.fileOps.then(op).catch((err: unknown) => {
-      try {
-        this.onError(err);
-      } catch {
-        // A failing logger must not stop the operations that follow.
-      }
-    });
+    this.fileOps = this.files.run(op);
     return this.fileOps;
-  }
-
-  /** A crash mid-write leaves the old file or the new one, never half of one; owner-only (people's numbers). */
-  private async writeAtomically(text: string): Promise<void> {
-    const tmp = `${this.file}.tmp`;
-    const handle = await open(tmp, 'w', 0o600);
-    try {
-      await handle.chmod(0o600);
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, this.file);
   }
 }
 
